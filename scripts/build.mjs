@@ -1,0 +1,27 @@
+// Bundles src/ into dist/meds.cjs (one file: faster start than hundreds of modules)
+// and writes schema/meds.schema.json from src/model/schema.ts.
+import { build } from 'esbuild';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+await build({
+  entryPoints: [join(root, 'src/index.ts')],
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  outfile: join(root, 'dist/meds.cjs'),
+  external: ['@inquirer/prompts'], // loaded from node_modules only when prompting
+  sourcemap: 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
+const schemaOut = join(root, 'dist/schema.cjs');
+await build({ entryPoints: [join(root, 'src/model/schema.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: schemaOut, logLevel: 'warning' });
+const { createRequire } = await import('node:module');
+const { regimenSchema } = createRequire(import.meta.url)(schemaOut);
+mkdirSync(join(root, 'schema'), { recursive: true });
+writeFileSync(join(root, 'schema/meds.schema.json'), JSON.stringify(regimenSchema, null, 2) + '\n');

@@ -1,0 +1,30 @@
+import type { Ctx } from '../context.js';
+import { parseDateArg } from '../context.js';
+import { loadRegimen } from '../../store/load.js';
+import { assessDay, asNeededState, entriesByMed } from '../../core/doses.js';
+import { isAsNeeded } from '../../core/schedule.js';
+import { DAY } from '../../core/time.js';
+import { todayJson, todayText, type TodayView } from '../../render/today.js';
+import { warnProblems } from './shared.js';
+
+export async function run(ctx: Ctx, _args: string[], opts: { date?: string }): Promise<number> {
+  const wanted = opts.date !== undefined ? parseDateArg(opts.date, '--date') : undefined;
+  // Only the last days of the log matter for one day's picture (the rest is checked, not built).
+  const loaded = loadRegimen(ctx.path, { logFrom: undefined });
+  const { regimen } = loaded;
+  warnProblems(ctx, loaded.warnings);
+  const clock = ctx.clock(regimen);
+  const now = ctx.now(clock);
+  const day = wanted ?? clock.dayOf(now);
+  const meds = assessDay(regimen, day, now, clock);
+  const byMed = entriesByMed(regimen.log);
+  const at = Math.min(now, clock.startOfDay(day + 1) - 1);
+  const asNeeded = meds
+    .filter((m) => isAsNeeded(m.med, day))
+    .map((m) => ({ day: m, state: asNeededState(m.med, byMed.get(m.med.id) ?? [], at, clock) }));
+  const view: TodayView = { day, now, timezone: regimen.patient.timezone, meds: meds.filter((m) => m.doses.length || m.extras.length), asNeeded, advice: new Map() };
+  void DAY;
+  if (ctx.json) ctx.out.printJson(todayJson(view, clock));
+  else ctx.out.print(todayText(view, clock, ctx.out));
+  return 0;
+}

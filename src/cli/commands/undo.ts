@@ -1,0 +1,24 @@
+/** `meds undo`: remove the last log entry, saying what it removed. */
+import type { Ctx } from '../context.js';
+import { mutate } from '../../store/transaction.js';
+import { removeLastLogEntry } from '../../store/edit.js';
+import { tokenizeFlowLine } from '../../store/fastlog.js';
+
+export async function run(ctx: Ctx): Promise<number> {
+  const removed = mutate(ctx.path, (l) => {
+    const lastLine = l.logBlock?.lines[l.logBlock.lines.length - 1];
+    const last = lastLine !== undefined ? tokenizeFlowLine(lastLine) : l.regimen.log[l.regimen.log.length - 1];
+    return {
+      text: removeLastLogEntry(l),
+      result: last as Record<string, unknown> | undefined,
+      verify: (after) => {
+        if (after.logCount !== l.logCount - 1) throw new Error('the entry was not removed cleanly');
+      },
+    };
+  }, { logFrom: Number.MAX_SAFE_INTEGER });
+  const r = (removed ?? {}) as Record<string, unknown>;
+  const at = String(r.at ?? r.atText ?? '?');
+  if (ctx.json) ctx.out.printJson({ schemaVersion: 1, removed: { med: r.med ?? null, at, for: r.for ?? null, status: r.status ?? null, reason: r.reason ?? null } });
+  else ctx.out.print(`Removed the last entry: ${r.med} ${r.status} at ${at}${r.for ? ` for the ${String(r.for).replace('T', ' ')} dose` : ''}${r.reason ? ` (${r.reason})` : ''}.`);
+  return 0;
+}

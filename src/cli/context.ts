@@ -1,0 +1,85 @@
+/**
+ * What every command gets: where the file is, the clock for this run, and the output.
+ * The command layer is the only one that reads the real clock and the environment.
+ */
+import { EXIT, MedsError, usageError } from '../errors.js';
+import { Clock, parseInstant, parseLocalDateTime, parseDay } from '../core/time.js';
+import type { Millis, Regimen } from '../model/types.js';
+import { makeOutput, type Output } from '../render/output.js';
+import { regimenPath } from '../store/paths.js';
+
+export interface GlobalOptions {
+  file?: string;
+  now?: string;
+  json?: boolean;
+  color?: boolean; // commander's --no-color sets false
+}
+
+export class Ctx {
+  readonly path: string;
+  readonly out: Output;
+  readonly json: boolean;
+  private readonly nowText?: string;
+
+  constructor(g: GlobalOptions, env: NodeJS.ProcessEnv = process.env) {
+    this.path = regimenPath(g.file, env);
+    this.json = !!g.json;
+    this.out = makeOutput({ noColor: g.color === false, json: this.json });
+    this.nowText = g.now ?? (env.MEDS_NOW || undefined);
+    if (this.nowText !== undefined) checkDateTime(this.nowText, '--now');
+  }
+
+  /** Prompts only where a person can answer: stdin and stdout are terminals, and not in --json mode. */
+  get interactive(): boolean {
+    return !!process.stdin.isTTY && !!process.stdout.isTTY && !this.json && !process.env.CI;
+  }
+
+  clock(regimen: Regimen): Clock {
+    return new Clock(regimen.patient.timezone);
+  }
+
+  /** The clock for this run: --now / $MEDS_NOW (read in the patient's zone when it has no offset), else the real time. */
+  now(clock: Clock): Millis {
+    if (this.nowText === undefined) return Date.now();
+    return parseTimeArg(this.nowText, clock, '--now');
+  }
+}
+
+/** A date-time argument: with an offset it is an instant; without one it is read in the patient's zone. "HH:MM" is today. */
+export function parseTimeArg(text: string, clock: Clock, flag: string, today?: number): Millis {
+  const hm = /^(\d{2}):(\d{2})$/.exec(text);
+  if (hm && today !== undefined) {
+    const m = +hm[1]! * 60 + +hm[2]!;
+    if (+hm[1]! < 24 && +hm[2]! < 60) return clock.toInstant(today, m);
+  }
+  const t = clock.parse(text);
+  if (t === undefined) throw badTime(text, flag);
+  return t;
+}
+
+function badTime(text: string, flag: string): MedsError {
+  return usageError('bad-time', `${flag} ${JSON.stringify(text)} is not a date-time`, 'write it as 2026-03-08T07:30 (read in the patient\'s time zone) or with an offset, 2026-03-08T07:30-04:00');
+}
+
+function checkDateTime(text: string, flag: string): void {
+  if (parseInstant(text) === undefined && !parseLocalDateTime(text) && parseDay(text) === undefined) throw badTime(text, flag);
+}
+
+export function parseDateArg(text: string, flag: string): number {
+  const d = parseDay(text);
+  if (d === undefined) throw usageError('bad-date', `${flag} ${JSON.stringify(text)} is not a date`, 'write it as YYYY-MM-DD, e.g. 2026-03-08');
+  return d;
+}
+
+export function parsePositiveInt(text: string, flag: string): number {
+  if (!/^\d+$/.test(text) || +text < 1) throw usageError('bad-number', `${flag} ${JSON.stringify(text)} is not a whole number of at least 1`);
+  return +text;
+}
+
+export function parsePositive(text: string, flag: string): number {
+  const n = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(n > 0)) throw usageError('bad-number', `${flag} ${JSON.stringify(text)} is not a positive number`);
+  return n;
+}
+
+export { EXIT };

@@ -1,0 +1,186 @@
+/**
+ * The commander program. Each command's module is imported only when that
+ * command runs; this file is the only place that turns errors into exit codes.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, MedsError, formatPos } from '../errors.js';
+import { Ctx, type GlobalOptions } from './context.js';
+import { makeOutput } from '../render/output.js';
+
+type Run = (ctx: Ctx, args: string[], opts: Record<string, unknown>) => Promise<number | void> | number | void;
+
+const VERSION = '0.1.0';
+
+function action(load: () => Promise<{ run: Run }>) {
+  return async function (this: Command, ...argv: unknown[]) {
+    const cmd = argv[argv.length - 1] as Command;
+    const opts = cmd.opts();
+    const args = cmd.args.slice(0, cmd.registeredArguments.length);
+    const ctx = new Ctx(cmd.optsWithGlobals() as GlobalOptions);
+    const code = await (await load()).run(ctx, args, opts);
+    if (typeof code === 'number') process.exitCode = code;
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('meds')
+    .description('Your medication regimen in one YAML file: today\'s doses, taken and skipped doses, missed-dose advice, adherence and refills.\nNot medical advice: check the leaflet or ask your pharmacist.')
+    .version(VERSION, '-V, --version')
+    .option('-f, --file <path>', 'the regimen file (default: $MEDS_FILE, else ${XDG_DATA_HOME:-~/.local/share}/meds/regimen.yaml)')
+    .option('--now <datetime>', 'the clock for this run, e.g. 2026-03-08T07:30 (read in the patient\'s zone without an offset; also $MEDS_NOW)')
+    .option('--json', 'one JSON document on stdout (with schemaVersion)')
+    .option('--no-color', 'no color (also NO_COLOR, or when output is not a terminal)')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('today')
+    .description('the day\'s doses with their status, and the as-needed medications')
+    .option('--date <YYYY-MM-DD>', 'another day')
+    .action(action(() => import('./commands/today.js')));
+
+  program
+    .command('take')
+    .description('record a dose as taken (in a terminal with no medication: a checklist of due and missed doses)')
+    .argument('[med]', 'medication id')
+    .option('--at <datetime>', 'when it was taken (default: now); "HH:MM" means today')
+    .option('--for <time>', 'the scheduled dose it answers: "HH:MM", a routine name, or YYYY-MM-DDTHH:MM')
+    .option('--dose <n>', 'units taken, when not the scheduled dose')
+    .action(action(() => import('./commands/take.js').then((m) => ({ run: m.runTake }))));
+
+  program
+    .command('skip')
+    .description('record a dose as deliberately skipped')
+    .argument('<med>', 'medication id')
+    .option('--reason <text>', 'why')
+    .option('--at <datetime>', 'when it was decided (default: now)')
+    .option('--for <time>', 'the scheduled dose skipped: "HH:MM", a routine name, or YYYY-MM-DDTHH:MM')
+    .action(action(() => import('./commands/take.js').then((m) => ({ run: m.runSkip }))));
+
+  program
+    .command('undo')
+    .description('remove the last log entry, saying what it removed')
+    .action(action(() => import('./commands/undo.js')));
+
+  program
+    .command('list')
+    .description('the medications, with strength, dose, schedule in words and purpose')
+    .action(action(() => import('./commands/list.js')));
+
+  program
+    .command('history')
+    .description('the dose log')
+    .option('--med <id>', 'one medication')
+    .option('--days <n>', 'the last N days (default 7)')
+    .action(action(() => import('./commands/history.js')));
+
+  program
+    .command('check')
+    .description('validate the regimen file; prints nothing and exits 0 when it is clean')
+    .action(action(() => import('./commands/check.js')));
+
+  program
+    .command('init')
+    .description('create a regimen file (interactive in a terminal, or by flags)')
+    .option('--name <name>', 'patient name')
+    .option('--timezone <zone>', 'IANA time zone (default: this machine\'s)')
+    .option('--routine <list>', 'named times, e.g. "wake=06:30,breakfast=07:00,dinner=18:00,bed=22:00"')
+    .option('--force', 'replace an existing file')
+    .action(action(() => import('./commands/manage.js').then((m) => ({ run: m.runInit }))));
+
+  const scheduleOptions = (c: Command) =>
+    c
+      .option('--times <list>', 'comma-separated "HH:MM" or routine names, e.g. 08:00,20:00 or breakfast,dinner')
+      .option('--days <list>', 'weekdays, e.g. mon,thu')
+      .option('--every <duration>', 'every N hours ("8h", elapsed time) or days/weeks ("2d", "1w")')
+      .option('--from <date>', 'start date (or date-time for --every Nh)')
+      .option('--until <date>', 'last day')
+      .option('--count <n>', 'total doses (a course)')
+      .option('--cycle <on/off>', 'days on and off, e.g. 21/7')
+      .option('--as-needed', 'as needed (PRN)')
+      .option('--min-interval <duration>', 'as needed: least time between doses, e.g. 6h')
+      .option('--max-per-day <n>', 'as needed: most doses in 24 hours');
+
+  scheduleOptions(
+    program
+      .command('add')
+      .description('add a medication (interactive in a terminal, or by flags)')
+      .argument('[id]', 'short name used on the command line')
+      .option('--name <name>', 'name as on the label')
+      .option('--strength <text>', 'e.g. "500 mg"')
+      .option('--form <text>', 'tablet, capsule, ...')
+      .option('--purpose <text>', 'why it is taken')
+      .option('--dose <n>', 'units per dose (default 1)')
+      .option('--instructions <text>', 'how to take it'),
+  ).action(action(() => import('./commands/manage.js').then((m) => ({ run: m.runAdd }))));
+
+  scheduleOptions(
+    program
+      .command('edit')
+      .description('change a medication; a new schedule starts today (or --from) and past days keep theirs')
+      .argument('<med>', 'medication id')
+      .option('--name <name>', 'name as on the label')
+      .option('--strength <text>', 'strength')
+      .option('--purpose <text>', 'why it is taken')
+      .option('--instructions <text>', 'how to take it')
+      .option('--dose <n>', 'units per dose, from today (a new schedule phase)'),
+  ).action(action(() => import('./commands/manage.js').then((m) => ({ run: m.runEdit }))));
+
+  program
+    .command('stop')
+    .description('end a medication\'s schedule (today, or --date); its history stays')
+    .argument('<med>', 'medication id')
+    .option('--date <YYYY-MM-DD>', 'the last day it is taken (default: today)')
+    .action(action(() => import('./commands/manage.js').then((m) => ({ run: m.runStop }))));
+
+  return program;
+}
+
+/** Run the program; sets process.exitCode, never calls process.exit() on the normal path. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(withDefaultCommand(argv));
+  } catch (err) {
+    process.exitCode = report(err, argv.includes('--json'));
+  }
+}
+
+const VALUE_OPTIONS = new Set(['-f', '--file', '--now']);
+
+/** A bare `meds` (global options only) shows today. */
+export function withDefaultCommand(argv: string[]): string[] {
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (VALUE_OPTIONS.has(a)) i++;
+    else if (!a.startsWith('-')) return argv;
+    else if (a === '-h' || a === '--help' || a === '-V' || a === '--version') return argv;
+  }
+  return [...argv, 'today'];
+}
+
+function report(err: unknown, json: boolean): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+    return EXIT.usage; // commander already printed its message
+  }
+  const out = makeOutput({ json });
+  if (err instanceof MedsError) {
+    const e = out.e;
+    const lines = [`${e.red('meds: error:')} ${err.message}`];
+    if (err.pos) lines.push(`  at ${formatPos(err.pos)}`);
+    if (err.hint) lines.push(`  hint: ${err.hint}`);
+    const others = (err.problems ?? []).slice(1);
+    for (const p of others) lines.push(`  ${p.severity === 'error' ? e.red('error') : e.yellow('warning')}: ${p.pos ? formatPos(p.pos) + ': ' : ''}${p.message}${p.hint ? ` (${p.hint})` : ''}`);
+    process.stderr.write(lines.join('\n') + '\n');
+    if (json) out.printJson({ schemaVersion: 1, error: { code: err.code, exitCode: err.exitCode, message: err.message, hint: err.hint ?? null, position: err.pos ?? null, problems: err.problems ?? [] } });
+    return err.exitCode;
+  }
+  process.stderr.write(`meds: internal error: ${(err as Error)?.stack ?? String(err)}\nPlease report this; your regimen file was not changed by the failed step.\n`);
+  return 70;
+}
+
+// Keep Option referenced for consumers that extend the program.
+export { Option };

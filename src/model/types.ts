@@ -1,0 +1,115 @@
+/**
+ * The regimen as the core sees it: validated, normalized, plain data.
+ * Times are minutes after local midnight; dates are day numbers (days since
+ * 1970-01-01, see core/time.ts); instants are epoch milliseconds.
+ * The raw YAML (with the user's comments and unknown keys) stays in the store.
+ */
+
+export type DayNum = number; // days since 1970-01-01 (a civil date, no zone)
+export type Millis = number; // epoch milliseconds (an instant)
+
+export interface TimeOfDay {
+  minute: number; // 0..1439 after local midnight
+  label: string; // as written: "08:00" or a routine name such as "breakfast"
+  dose?: number; // per-time dose, overrides the phase dose
+}
+
+export interface Phase {
+  index: number; // position in the schedule list (0 for a single schedule)
+  from?: DayNum; // first day (inclusive)
+  fromMinute?: number; // when `from` is a date-time: the local minute of that day
+  until?: DayNum; // last day (inclusive)
+  count?: number; // total doses in this phase
+  dose: number; // units per dose (default 1)
+  asNeeded: boolean;
+  minIntervalMs?: number; // as-needed: least time between doses
+  maxPerDay?: number; // as-needed: most doses in 24 hours (administrations, not units)
+  times: TimeOfDay[]; // daily clock times (empty for `every: Nh` and as-needed)
+  days?: number[]; // weekdays allowed, 0 = Sunday .. 6 = Saturday
+  monthDays?: number[]; // days of the month allowed, 1..31
+  everyDays?: number; // every N days, counted from `from`
+  cycle?: { on: number; off: number }; // on/off days counted from `from`
+  everyMs?: number; // every N hours (elapsed time) from `from` date-time
+}
+
+export interface MissedInstruction {
+  takeWithinMs?: number;
+  sameDay?: boolean;
+  action?: 'skip';
+  advice?: string;
+}
+
+export interface Fill {
+  date: DayNum;
+  quantity: number;
+  daysSupply?: number;
+}
+
+export interface Supply {
+  onHand?: number;
+  countedAt?: DayNum;
+  refillsLeft?: number;
+  quantity?: number; // usual fill quantity
+  leadDays?: number;
+  expires?: DayNum;
+  fills: Fill[];
+}
+
+export interface Medication {
+  id: string;
+  name?: string;
+  strength?: string;
+  form?: string;
+  unit: string; // what one unit of `dose` is ("tablet" by default, from `form`)
+  purpose?: string;
+  prescriber?: string;
+  instructions?: string;
+  ingredients?: string[];
+  phases: Phase[]; // sorted by start; a single schedule is one phase
+  missed?: MissedInstruction;
+  supply?: Supply;
+  index: number; // position in the file's medications list
+}
+
+export type LogStatus = 'taken' | 'skipped';
+
+export interface LogEntry {
+  at: Millis; // when it happened
+  atText: string; // as written
+  med: string;
+  for?: string; // the scheduled slot, local "YYYY-MM-DDTHH:MM"
+  extra?: boolean; // recorded as a dose beyond the schedule
+  status: LogStatus;
+  reason?: string;
+  dose?: number;
+  index: number; // position in the log (recording order)
+  line?: number; // 1-based source line, where known
+}
+
+export interface Routine {
+  [name: string]: number; // minutes after midnight
+}
+
+export interface Settings {
+  earlyMs: number; // default 1h
+  lateMs: number; // default 2h
+  missed?: MissedInstruction;
+  pdcThreshold?: number;
+}
+
+export interface Patient {
+  name?: string;
+  timezone: string;
+  born?: string;
+  allergies: string[];
+  conditions: string[];
+  routine: Routine;
+}
+
+export interface Regimen {
+  version: 1;
+  patient: Patient;
+  settings: Settings;
+  medications: Medication[];
+  log: LogEntry[];
+}

@@ -1,0 +1,197 @@
+/**
+ * The log's fast path. The log is the part of the file that grows (ten years
+ * is ~50,000 lines), and a full YAML parse costs ~45 µs a line. Entries that
+ * meds writes are one flow map a line; such a line is checked with one
+ * compiled regular expression and turned into a LogEntry only when a command
+ * needs it. Any line the strict pattern does not accept is read by a small
+ * tokenizer of YAML flow maps; anything that tokenizer does not accept sends
+ * the whole file to the full YAML parser, so the fast path never decides what
+ * a line means on its own guesses. test/store/fastlog.test.ts compares both
+ * paths on varied files.
+ */
+
+export interface LogBlock {
+  keyStart: number; // offset of the "log:" line
+  keyLineEnd: number; // offset just after that line's newline
+  end: number; // offset just after the block's last line that belongs to it (entries and comments)
+  lastEntryEnd: number; // offset just after the last entry line's newline (keyLineEnd when none)
+  indent: string; // indentation of the entries ("  " by default)
+  lines: string[]; // entry lines, in order
+  lineNumbers: number[]; // 1-based line of each entry
+}
+
+const LOG_KEY = /^log:[ \t]*(#[^\n]*)?$/m;
+const ENTRY_START = /^( *)- \{/;
+
+/**
+ * Find the block-style log made only of one-line flow maps, comments and blank lines.
+ * Returns undefined when the file's log has another shape (the caller then parses fully).
+ */
+export function findLogBlock(text: string): LogBlock | undefined {
+  const m = LOG_KEY.exec(text);
+  if (!m) return undefined;
+  if (text.indexOf('\nlog:', m.index + 1) !== -1) return undefined; // a second key: let the parser report it
+  const keyStart = m.index;
+  let pos = keyStart + m[0].length;
+  if (pos < text.length) pos++; // the newline
+  const keyLineEnd = pos;
+  let line = countLines(text, keyLineEnd) + 1;
+  const lines: string[] = [];
+  const lineNumbers: number[] = [];
+  let indent: string | undefined;
+  let end = keyLineEnd;
+  let lastEntryEnd = keyLineEnd;
+  while (pos < text.length) {
+    let nl = text.indexOf('\n', pos);
+    if (nl === -1) nl = text.length;
+    const l = text.slice(pos, nl);
+    const next = nl < text.length ? nl + 1 : nl;
+    const c0 = l.charCodeAt(0);
+    if (c0 === 45 /* - */ || c0 === 32 /* space */) {
+      const em = ENTRY_START.exec(l);
+      if (em) {
+        if (indent === undefined) indent = em[1]!;
+        else if (em[1] !== indent) return undefined;
+        lines.push(l);
+        lineNumbers.push(line);
+        end = lastEntryEnd = next;
+      } else if (/^\s*(#.*)?$/.test(l)) {
+        end = next; // comment or blank line inside the block
+      } else return undefined; // some other indented content: not our shape
+    } else if (l === '' || c0 === 35 /* # */) {
+      // A blank line or a comment at column 0: part of the block only if entries follow.
+    } else break; // the next top-level key (or a document marker)
+    pos = next;
+    line++;
+  }
+  return { keyStart, keyLineEnd, end, lastEntryEnd, indent: indent ?? '  ', lines, lineNumbers };
+}
+
+function countLines(text: string, upTo: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < upTo; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The strict pattern of a line meds writes, for a given set of medication ids:
+ * `- { at: <date-time with offset>, med: <id>, [for: <local slot>,] status: taken|skipped[, reason: ..][, dose: n][, extra: true] }`.
+ * Lines it accepts need no further check beyond a calendar-date check.
+ */
+export function strictEntryPattern(medIds: string[]): RegExp {
+  const ids = medIds.length ? medIds.map(escapeRe).sort((a, b) => b.length - a.length).join('|') : '(?!)';
+  const date = '\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])';
+  const time = '(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d)?';
+  const reason = '(?:, reason: (?:"(?:[^"\\\\\\n]|\\\\["\\\\/bfnrt])*"|[A-Za-z][A-Za-z0-9 ._/()-]*[A-Za-z0-9.)]))?';
+  return new RegExp(
+    `^ *- \\{ at: ${date}T${time}(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d), med: (?:${ids}), (?:for: ${date}T${time}, )?status: (?:taken|skipped)${reason}(?:, dose: (?:[1-9]\\d*|0?\\.\\d+|[1-9]\\d*\\.\\d+))?(?:, extra: true)? \\}(?: +#.*)?$`,
+  );
+}
+
+export type FlowValue = string | number | boolean | null;
+
+/**
+ * A tokenizer for one-line YAML flow maps of scalars, resolving plain scalars
+ * with the YAML 1.2 core schema exactly as the `yaml` package does. Returns
+ * undefined for anything it does not fully understand (nested collections,
+ * anchors, tags, unusual escapes, duplicate keys): the caller falls back to the parser.
+ */
+export function tokenizeFlowLine(line: string): Record<string, FlowValue> | undefined {
+  const m = /^ *- \{/.exec(line);
+  if (!m) return undefined;
+  let i = m[0].length;
+  const out: Record<string, FlowValue> = {};
+  const n = line.length;
+  const skipSpaces = () => {
+    while (i < n && line[i] === ' ') i++;
+  };
+  skipSpaces();
+  if (line[i] === '}') {
+    i++;
+    return rest() ? out : undefined;
+  }
+  for (;;) {
+    skipSpaces();
+    const km = /^[A-Za-z_][A-Za-z0-9_]*/.exec(line.slice(i));
+    if (!km) return undefined;
+    const key = km[0];
+    i += key.length;
+    if (line[i] !== ':' || line[i + 1] !== ' ') return undefined;
+    i += 2;
+    skipSpaces();
+    let value: FlowValue;
+    const c = line[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (j < n && line[j] !== '"') {
+        if (line[j] === '\\') {
+          if (!/["\\/bfnrt]|u[0-9a-fA-F]{4}/y.test(line.slice(j + 1, j + 6)) || !'"\\/bfnrtu'.includes(line[j + 1]!)) return undefined;
+        }
+        j += line[j] === '\\' ? 2 : 1;
+      }
+      if (j >= n) return undefined;
+      try {
+        value = JSON.parse(line.slice(i, j + 1)) as string;
+      } catch {
+        return undefined;
+      }
+      i = j + 1;
+    } else if (c === "'") {
+      let j = i + 1;
+      let s = '';
+      for (;;) {
+        if (j >= n) return undefined;
+        if (line[j] === "'") {
+          if (line[j + 1] === "'") {
+            s += "'";
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        s += line[j++];
+      }
+      value = s;
+      i = j + 1;
+    } else {
+      let j = i;
+      while (j < n && line[j] !== ',' && line[j] !== '}') j++;
+      const raw = line.slice(i, j).replace(/ +$/, '');
+      if (!raw || /^[[\]{}&*!|>'"%@`#?]/.test(raw) || /^-( |$)/.test(raw) || /: | #|[[\]{}]|\t/.test(raw) || raw.endsWith(':')) return undefined;
+      value = resolvePlain(raw);
+      i = j;
+    }
+    if (Object.prototype.hasOwnProperty.call(out, key)) return undefined;
+    out[key] = value;
+    skipSpaces();
+    if (line[i] === ',') {
+      i++;
+      continue;
+    }
+    if (line[i] === '}') {
+      i++;
+      return rest() ? out : undefined;
+    }
+    return undefined;
+  }
+  function rest(): boolean {
+    const r = line.slice(i);
+    return /^ *$/.test(r) || /^ +#/.test(r);
+  }
+}
+
+/** YAML 1.2 core schema resolution of a plain scalar (as the `yaml` package's default schema). */
+export function resolvePlain(s: string): FlowValue {
+  if (/^(?:~|null|Null|NULL)$/.test(s)) return null;
+  if (/^(?:true|True|TRUE)$/.test(s)) return true;
+  if (/^(?:false|False|FALSE)$/.test(s)) return false;
+  if (/^[-+]?[0-9]+$/.test(s)) return Number(s);
+  if (/^0o[0-7]+$/.test(s)) return parseInt(s.slice(2), 8);
+  if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.slice(2), 16);
+  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(s)) return Number(s);
+  if (/^[-+]?\.(?:inf|Inf|INF)$/.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
+  if (/^\.(?:nan|NaN|NAN)$/.test(s)) return NaN;
+  return s;
+}

@@ -1,0 +1,196 @@
+/**
+ * Reading the regimen file: locate it, read it, parse it (fast log path or the
+ * full YAML parser), validate it, and keep what a later edit needs (the text,
+ * the parsed head with its source ranges, the log block).
+ */
+import { readFileSync } from 'node:fs';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { EXIT, MedsError, type Problem, type SourcePos } from '../errors.js';
+import { Clock, formatDay, parseDay } from '../core/time.js';
+import type { LogEntry, Millis, Regimen } from '../model/types.js';
+import { Checker, logEntryOf, pathText, validateRegimen, type Locate, type Path } from '../model/validate.js';
+import { regimenSchema } from '../model/schema.js';
+import { findLogBlock, strictEntryPattern, tokenizeFlowLine, type LogBlock } from './fastlog.js';
+
+export interface LoadOptions {
+  /** Entries whose `at` date is before this instant's day (minus a margin) may be checked but not built. */
+  logFrom?: Millis;
+  /** Force the full YAML parser (tests compare both paths). */
+  full?: boolean;
+}
+
+export interface Loaded {
+  path: string;
+  text: string;
+  regimen: Regimen;
+  warnings: Problem[];
+  /** The parsed document: the whole file on the full path, the file without its log on the fast path. */
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+  /** Present on the fast path: where the log's lines are. */
+  logBlock?: LogBlock;
+  /** Number of log entries in the file (all, built or not). */
+  logCount: number;
+  /** True when every log entry was built into regimen.log. */
+  logComplete: boolean;
+}
+
+export function readRegimenText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new MedsError('missing', `no regimen file at ${path}`, { exitCode: EXIT.missing, hint: 'create one with `meds init`, or point at one with --file or $MEDS_FILE', cause: err });
+    if (code === 'EISDIR') throw new MedsError('read-failed', `${path} is a folder, not a regimen file`, { exitCode: EXIT.ioError, cause: err });
+    throw new MedsError('read-failed', `cannot read ${path}: ${(err as Error).message}`, { exitCode: EXIT.ioError, cause: err });
+  }
+}
+
+export function loadRegimen(path: string, opts: LoadOptions = {}): Loaded {
+  return parseRegimen(readRegimenText(path), path, opts);
+}
+
+const PARSE_OPTS = { uniqueKeys: true, strict: true, prettyErrors: false, keepSourceTokens: false } as const;
+const MAX_TEXT = 64 * 1024 * 1024;
+
+/** Parse and validate regimen text. Throws MedsError (exit 65) when it is invalid. */
+export function parseRegimen(text: string, path: string, opts: LoadOptions = {}): Loaded {
+  if (text.length > MAX_TEXT) throw invalid(path, [{ severity: 'error', code: 'too-large', path: [], message: `the file is larger than ${MAX_TEXT / 1024 / 1024} MB` }]);
+  const block = opts.full || text.includes('\r') || text.charCodeAt(0) === 0xfeff ? undefined : findLogBlock(text);
+  if (block) {
+    const r = parseFast(text, path, block, opts);
+    if (r) return r;
+  }
+  return parseFull(text, path);
+}
+
+function parseDoc(text: string, path: string): { doc: Document.Parsed; lc: LineCounter } {
+  const lc = new LineCounter();
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { ...PARSE_OPTS, lineCounter: lc });
+  } catch (err) {
+    throw invalid(path, [{ severity: 'error', code: 'yaml', path: [], message: `the file cannot be read as YAML (${(err as Error).message})` }]);
+  }
+  const problems: Problem[] = [];
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    const p = lc.linePos(e.pos[0]);
+    problems.push({ severity: 'error', code: 'yaml', path: [], message: `YAML: ${e.message.split('\n')[0]}`, pos: { file: path, line: p.line, col: p.col } });
+  }
+  if (problems.length) throw invalid(path, problems);
+  return { doc, lc };
+}
+
+function toJS(doc: Document.Parsed, path: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw invalid(path, [{ severity: 'error', code: 'yaml', path: [], message: `YAML: ${(err as Error).message}` }]);
+  }
+}
+
+function parseFull(text: string, path: string): Loaded {
+  const { doc, lc } = parseDoc(text, path);
+  const raw = toJS(doc, path);
+  const locate = docLocator(doc, lc, path);
+  const { regimen, problems } = validateRegimen(raw, locate);
+  if (!regimen) throw invalid(path, problems);
+  const logCount = regimen.log.length;
+  return { path, text, regimen, warnings: problems, doc, lineCounter: lc, logCount, logComplete: true };
+}
+
+function parseFast(text: string, path: string, block: LogBlock, opts: LoadOptions): Loaded | undefined {
+  // The head: the file without its log block, offsets unchanged (the block is blanked when keys follow it).
+  const tail = text.slice(block.end);
+  const head = /\S/.test(tail) ? text.slice(0, block.keyStart) + text.slice(block.keyStart, block.end).replace(/[^\n]/g, ' ') + tail : text.slice(0, block.keyStart);
+  const { doc, lc } = parseDoc(head, path);
+  if (doc.has('log')) return undefined;
+  const raw = toJS(doc, path) as Record<string, unknown> | null;
+  const headLocate = docLocator(doc, lc, path);
+  const entryPos = (i: number, key?: string): SourcePos => {
+    const line = block.lines[i]!;
+    const col = key ? line.indexOf(`${key}:`) : line.indexOf('-');
+    return { file: path, line: block.lineNumbers[i]!, col: (col < 0 ? 0 : col) + 1 };
+  };
+  const locate: Locate = (p, key) => {
+    if (p[0] === 'log' && typeof p[1] === 'number') return entryPos(p[1], typeof p[2] === 'string' ? p[2] : undefined);
+    return headLocate(p, key);
+  };
+  const withEmptyLog = raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...raw, log: [] } : raw;
+  const { regimen, problems } = validateRegimen(withEmptyLog, locate);
+  if (!regimen) throw invalid(path, problems);
+
+  const ids = new Map(regimen.medications.map((m) => [m.id, m.index]));
+  const strict = strictEntryPattern([...ids.keys()]);
+  const clock = new Clock(regimen.patient.timezone);
+  const cutoff = opts.logFrom !== undefined ? formatDay(clock.dayOf(opts.logFrom) - 2) : undefined;
+  const checker = new Checker(locate);
+  const log: LogEntry[] = [];
+  let complete = true;
+  const lines = block.lines;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    let obj: Record<string, unknown> | undefined;
+    if (strict.test(line)) {
+      const a = line.indexOf('at: ') + 4;
+      const date = line.slice(a, a + 10);
+      if (line.charCodeAt(a + 8) >= 50 /* day 2x or 3x */ && line.slice(a + 8, a + 10) > '28' && parseDay(date) === undefined) {
+        checker.error('date', ['log', i, 'at'], `${pathText(['log', i, 'at'])}: "${line.slice(a, line.indexOf(',', a))}" is not a real date-time`);
+        continue;
+      }
+      if (cutoff !== undefined && date < cutoff) {
+        complete = false;
+        continue;
+      }
+    }
+    obj = tokenizeFlowLine(line);
+    if (!obj) return undefined; // not a shape we read line by line: the full parser decides
+    const before = checker.problems.length;
+    checker.walk(obj, regimenSchema.properties!.log!.items!, ['log', i]);
+    if (checker.problems.slice(before).some((p) => p.severity === 'error')) continue;
+    const e = logEntryOf(obj, i, clock, ids, checker, ['log', i], block.lineNumbers[i]);
+    if (e) log.push(e);
+  }
+  const all = [...problems, ...checker.problems];
+  if (all.some((p) => p.severity === 'error')) throw invalid(path, all);
+  regimen.log = log;
+  return { path, text, regimen, warnings: all, doc, lineCounter: lc, logBlock: block, logCount: lines.length, logComplete: complete };
+}
+
+/** Map a key path to its position using the parsed document's source ranges. */
+export function docLocator(doc: Document.Parsed, lc: LineCounter, file: string): Locate {
+  return (path: Path, key?: boolean) => {
+    let node: unknown = doc.contents;
+    let keyNode: Node | undefined;
+    for (let i = 0; i < path.length; i++) {
+      const seg = path[i]!;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === seg);
+        if (!pair) break;
+        keyNode = pair.key as Node;
+        node = pair.value;
+        if (i === path.length - 1 && key) node = keyNode;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        if (!node.items[seg]) break;
+        node = node.items[seg];
+      } else break;
+    }
+    const range = (node as Node | null)?.range ?? keyNode?.range;
+    if (!range) return { file, line: 1, col: 1 };
+    const p = lc.linePos(range[0]);
+    return { file, line: p.line, col: p.col };
+  };
+}
+
+export function invalid(path: string, problems: Problem[]): MedsError {
+  const errors = problems.filter((p) => p.severity === 'error');
+  const first = errors[0] ?? problems[0];
+  for (const p of problems) if (p.pos && !p.pos.file) p.pos.file = path;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
+  return new MedsError('invalid', `${path} is not a valid regimen file: ${first?.message ?? 'unknown problem'}${more}`, {
+    exitCode: EXIT.invalid,
+    hint: first?.hint,
+    pos: first?.pos,
+    problems,
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * Read-modify-write under the lock. The change is computed from the file as
+ * read; the result is parsed and validated before anything is written (an
+ * invalid file is never written); just before the atomic rename the file is
+ * read again, and if someone changed it meanwhile (an editor does not take our
+ * lock) the whole change is recomputed from the new content.
+ */
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { EXIT, MedsError } from '../errors.js';
+import { acquireLock } from './lock.js';
+import { cleanStaleTemps, writeFileAtomicSync } from './atomic.js';
+import { parseRegimen, readRegimenText, type LoadOptions, type Loaded } from './load.js';
+
+export interface Change<T> {
+  text: string; // the new file text
+  result: T;
+  /** Checks on the file as it will be written (parsed and validated); throw to refuse. */
+  verify?: (after: Loaded) => void;
+}
+
+const MAX_ATTEMPTS = 5;
+
+export function mutate<T>(path: string, plan: (l: Loaded) => Change<T>, opts: LoadOptions = {}): T {
+  cleanStaleTemps(path);
+  const release = acquireLock(path);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const before = readRegimenText(path);
+      const loaded = parseRegimen(before, path, opts);
+      const change = plan(loaded);
+      let after: Loaded;
+      try {
+        after = parseRegimen(change.text, path, opts);
+      } catch (err) {
+        // The file was valid before: the change is what is wrong. Nothing is written.
+        if (err instanceof MedsError && err.code === 'invalid') {
+          const first = err.problems?.find((p) => p.severity === 'error');
+          throw new MedsError('invalid-change', `this change would make the file invalid (${first?.message ?? err.message}); nothing was written`, { exitCode: EXIT.usage, hint: first?.hint });
+        }
+        throw err;
+      }
+      change.verify?.(after);
+      if (process.env.MEDS_TEST_HOOK_BEFORE_WRITE) runTestHook(process.env.MEDS_TEST_HOOK_BEFORE_WRITE);
+      if (readFileSync(path, 'utf8') !== before) {
+        if (attempt < MAX_ATTEMPTS) continue;
+        throw new MedsError('changed', `${path} kept changing while meds was writing it; nothing was written`, {
+          exitCode: EXIT.locked,
+          hint: 'close the editor that is saving it, then try again',
+        });
+      }
+      writeFileAtomicSync(path, change.text);
+      return change.result;
+    }
+  } finally {
+    release();
+  }
+}
+
+/** Create a new file (refuses to replace one unless `force`). */
+export function create(path: string, text: string, force: boolean): void {
+  parseRegimen(text, path, { full: true }); // never write an invalid file
+  if (!existsSync(dirname(path))) {
+    throw new MedsError('no-folder', `the folder ${dirname(path)} does not exist`, { exitCode: EXIT.cantWrite, hint: 'create it first (mkdir -p)' });
+  }
+  const release = acquireLock(path);
+  try {
+    if (existsSync(path) && !force) {
+      throw new MedsError('exists', `${path} already exists`, { exitCode: EXIT.usage, hint: 'use --force to replace it, or --file to choose another path' });
+    }
+    writeFileAtomicSync(path, text);
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Test hook (used by test/store/transaction.test.ts and the reliability suite):
+ * runs a shell-free action between computing a change and writing it, to
+ * simulate an editor saving the file at the worst moment. Format "append:PATH:TEXT" (once).
+ */
+function runTestHook(spec: string): void {
+  const [kind, file, ...rest] = spec.split(':');
+  if (kind !== 'append' || !file) return;
+  const marker = `${file}.hooked`;
+  if (existsSync(marker)) return;
+  writeFileSync(marker, '');
+  appendFileSync(file, rest.join(':'));
+}
