@@ -34,6 +34,15 @@ export class Ctx {
     return !!process.stdin.isTTY && !!process.stdout.isTTY && !this.json && !process.env.CI;
   }
 
+  /**
+   * The run's instant to within a day, before the patient's zone is known:
+   * enough to tell the store which part of the log a command needs.
+   */
+  approxNow(): Millis {
+    if (this.nowText === undefined) return Date.now();
+    return parseInstant(this.nowText) ?? new Clock('UTC').parse(this.nowText) ?? Date.now();
+  }
+
   clock(regimen: Regimen): Clock {
     return new Clock(regimen.patient.timezone);
   }

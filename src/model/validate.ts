@@ -39,6 +39,13 @@ function jsType(v: unknown): string {
 const typeMatches = (t: string | undefined, v: unknown) => !t || jsType(v) === t || (t === 'number' && jsType(v) === 'integer');
 const TYPE_WORDS: Record<string, string> = { object: 'a map of keys', array: 'a list', string: 'text', number: 'a number', integer: 'a whole number', boolean: 'true or false', null: 'empty' };
 
+const patterns = new Map<string, RegExp>();
+function compiled(source: string): RegExp {
+  let re = patterns.get(source);
+  if (!re) patterns.set(source, (re = new RegExp(source)));
+  return re;
+}
+
 class Checker {
   problems: Problem[] = [];
   constructor(readonly locate: Locate) {}
@@ -73,7 +80,7 @@ class Checker {
       this.error('value', path, `${pathText(path)}: ${show(v)} is not one of ${s.enum.join(', ')}`, near ? `did you mean \`${near}\`?` : undefined);
       return false;
     }
-    if (s.pattern && typeof v === 'string' && !new RegExp(s.pattern).test(v)) {
+    if (s.pattern && typeof v === 'string' && !compiled(s.pattern).test(v)) {
       this.error('format', path, `${pathText(path)}: ${show(v)} is not ${PATTERN_WORDS[s.pattern] ?? 'in the expected form'}`);
       return false;
     }
@@ -151,7 +158,7 @@ function semantic(raw: Obj, c: Checker, partial: boolean): Regimen | undefined {
     zoneOk = isValidZone(tz);
     if (!zoneOk) c.error('timezone', ['patient', 'timezone'], `unknown time zone ${show(tz)}`, 'use an IANA name such as America/New_York or Europe/London');
   }
-  if (typeof patientRaw.born === 'string' && parseDay(patientRaw.born) === undefined && new RegExp(DATE).test(patientRaw.born)) {
+  if (typeof patientRaw.born === 'string' && parseDay(patientRaw.born) === undefined && compiled(DATE).test(patientRaw.born)) {
     c.error('date', ['patient', 'born'], `${show(patientRaw.born)} is not a real date`);
   }
   const routine: Routine = {};
@@ -219,7 +226,7 @@ function missedOf(v: unknown): MissedInstruction | undefined {
 function dayOf(v: unknown, c: Checker, path: Path): number | undefined {
   if (typeof v !== 'string') return undefined;
   const d = parseDay(v);
-  if (d === undefined && new RegExp(DATE).test(v)) c.error('date', path, `${pathText(path)}: ${show(v)} is not a real date`);
+  if (d === undefined && compiled(DATE).test(v)) c.error('date', path, `${pathText(path)}: ${show(v)} is not a real date`);
   return d;
 }
 
@@ -365,10 +372,10 @@ export function logEntryOf(e: Obj, index: number, clock: Clock | undefined, ids:
     if (at === undefined) {
       const l = parseLocalDateTime(e.at);
       if (l && clock) at = clock.toInstant(l.day, l.minute, l.second);
-      else if (new RegExp(INSTANT).test(e.at)) c.error('date', [...path, 'at'], `${pathText([...path, 'at'])}: ${show(e.at)} is not a real date-time`);
+      else if (compiled(INSTANT).test(e.at)) c.error('date', [...path, 'at'], `${pathText([...path, 'at'])}: ${show(e.at)} is not a real date-time`);
     }
   }
-  if (typeof e.for === 'string' && new RegExp(DATETIME_LOCAL).test(e.for) && !parseLocalDateTime(e.for)) {
+  if (typeof e.for === 'string' && compiled(DATETIME_LOCAL).test(e.for) && !parseLocalDateTime(e.for)) {
     c.error('date', [...path, 'for'], `${pathText([...path, 'for'])}: ${show(e.for)} is not a real date-time`);
   }
   if (at === undefined || med === undefined || (e.status !== 'taken' && e.status !== 'skipped')) return undefined;

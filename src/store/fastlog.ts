@@ -79,14 +79,15 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * The strict pattern of a line meds writes, for a given set of medication ids:
  * `- { at: <date-time with offset>, med: <id>, [for: <local slot>,] status: taken|skipped[, reason: ..][, dose: n][, extra: true] }`.
  * Lines it accepts need no further check beyond a calendar-date check.
+ * Groups: 1 at, 2 med, 3 for, 4 status, 5 reason, 6 dose, 7 extra.
  */
 export function strictEntryPattern(medIds: string[]): RegExp {
   const ids = medIds.length ? medIds.map(escapeRe).sort((a, b) => b.length - a.length).join('|') : '(?!)';
   const date = '\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])';
   const time = '(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d)?';
-  const reason = '(?:, reason: (?:"(?:[^"\\\\\\n]|\\\\["\\\\/bfnrt])*"|[A-Za-z][A-Za-z0-9 ._/()-]*[A-Za-z0-9.)]))?';
+  const reason = '(?:, reason: ("(?:[^"\\\\\\n]|\\\\["\\\\/bfnrt])*"|[A-Za-z][A-Za-z0-9 ._/()-]*[A-Za-z0-9.)]))?';
   return new RegExp(
-    `^ *- \\{ at: ${date}T${time}(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d), med: (?:${ids}), (?:for: ${date}T${time}, )?status: (?:taken|skipped)${reason}(?:, dose: (?:[1-9]\\d*|0?\\.\\d+|[1-9]\\d*\\.\\d+))?(?:, extra: true)? \\}(?: +#.*)?$`,
+    `^ *- \\{ at: (${date}T${time}(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)), med: (${ids}), (?:for: (${date}T${time}), )?status: (taken|skipped)${reason}(?:, dose: ([1-9]\\d*|0?\\.\\d+|[1-9]\\d*\\.\\d+))?(, extra: true)? \\}(?: +#.*)?$`,
   );
 }
 

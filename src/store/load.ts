@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { EXIT, MedsError, type Problem, type SourcePos } from '../errors.js';
-import { Clock, formatDay, parseDay } from '../core/time.js';
+import { Clock, formatDay, parseDay, parseInstant } from '../core/time.js';
 import type { LogEntry, Millis, Regimen } from '../model/types.js';
 import { Checker, logEntryOf, pathText, validateRegimen, type Locate, type Path } from '../model/validate.js';
 import { regimenSchema } from '../model/schema.js';
@@ -128,22 +128,23 @@ function parseFast(text: string, path: string, block: LogBlock, opts: LoadOption
   const log: LogEntry[] = [];
   let complete = true;
   const lines = block.lines;
+  const atCol = block.indent.length + 8; // "- { at: "
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    let obj: Record<string, unknown> | undefined;
     if (strict.test(line)) {
-      const a = line.indexOf('at: ') + 4;
-      const date = line.slice(a, a + 10);
-      if (line.charCodeAt(a + 8) >= 50 /* day 2x or 3x */ && line.slice(a + 8, a + 10) > '28' && parseDay(date) === undefined) {
-        checker.error('date', ['log', i, 'at'], `${pathText(['log', i, 'at'])}: "${line.slice(a, line.indexOf(',', a))}" is not a real date-time`);
+      // The pattern proves the shape; only calendar dates (day 29 to 31) need a further look.
+      if (!realDate(line, atCol) || !realForDate(line, atCol)) {
+        checker.error('date', ['log', i], `${pathText(['log', i])}: the date in ${JSON.stringify(line.trim())} does not exist`);
         continue;
       }
-      if (cutoff !== undefined && date < cutoff) {
+      if (cutoff !== undefined && line.slice(atCol, atCol + 10) < cutoff) {
         complete = false;
         continue;
       }
+      log.push(strictEntry(strict.exec(line)!, i, block.lineNumbers[i]!));
+      continue;
     }
-    obj = tokenizeFlowLine(line);
+    const obj = tokenizeFlowLine(line);
     if (!obj) return undefined; // not a shape we read line by line: the full parser decides
     const before = checker.problems.length;
     checker.walk(obj, regimenSchema.properties!.log!.items!, ['log', i]);
@@ -155,6 +156,26 @@ function parseFast(text: string, path: string, block: LogBlock, opts: LoadOption
   if (all.some((p) => p.severity === 'error')) throw invalid(path, all);
   regimen.log = log;
   return { path, text, regimen, warnings: all, doc, lineCounter: lc, logBlock: block, logCount: lines.length, logComplete: complete };
+}
+
+/** Is the date starting at `col` a real calendar date? (The strict pattern allows 01..31 in any month.) */
+function realDate(line: string, col: number): boolean {
+  return line.charCodeAt(col + 8) < 50 || line.slice(col + 8, col + 10) <= '28' || parseDay(line.slice(col, col + 10)) !== undefined;
+}
+function realForDate(line: string, atCol: number): boolean {
+  const f = line.indexOf(', for: ', atCol);
+  return f === -1 || realDate(line, f + 7);
+}
+
+/** A LogEntry from the strict pattern's groups: 1 at, 2 med, 3 for, 4 status, 5 reason, 6 dose, 7 extra. */
+function strictEntry(m: RegExpExecArray, index: number, line: number): LogEntry {
+  const e: LogEntry = { at: parseInstant(m[1]!)!, atText: m[1]!, med: m[2]!, status: m[4] as LogEntry['status'], index };
+  if (m[3] !== undefined) e.for = m[3].length === 16 ? m[3] : m[3].slice(0, 16);
+  if (m[7] !== undefined) e.extra = true;
+  if (m[5] !== undefined) e.reason = m[5].charCodeAt(0) === 34 ? (JSON.parse(m[5]) as string) : m[5];
+  if (m[6] !== undefined) e.dose = Number(m[6]);
+  e.line = line;
+  return e;
 }
 
 /** Map a key path to its position using the parsed document's source ranges. */

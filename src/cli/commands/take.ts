@@ -8,7 +8,7 @@ import { mutate } from '../../store/transaction.js';
 import { appendLogEntry } from '../../store/edit.js';
 import { entryFor, planRecord, type RecordPlan } from '../../core/record.js';
 import { assessDay } from '../../core/doses.js';
-import { DAY, formatDuration, MINUTE, type Clock } from '../../core/time.js';
+import { Clock, DAY, formatDuration, MINUTE } from '../../core/time.js';
 import type { LogStatus, Medication } from '../../model/types.js';
 import { warnProblems } from './shared.js';
 
@@ -48,9 +48,15 @@ function record(ctx: Ctx, medName: string, status: LogStatus, opts: RecordOpts):
         },
       };
     },
-    { logFrom: undefined },
+    // Crediting looks at most 8 days back (a weekly dose); --at may reach further back.
+    { logFrom: Math.min(ctx.approxNow(), opts.at !== undefined ? approxAt(opts.at) : Infinity) - 10 * DAY },
   );
   return { rec, clock };
+}
+
+function approxAt(text: string): number {
+  const t = new Clock('UTC').parse(text);
+  return t ?? Infinity; // "HH:MM" (today) is covered by the run's own time
 }
 
 function describe(r: Recorded, clock: Clock): string {

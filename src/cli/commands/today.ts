@@ -10,7 +10,8 @@ import { warnProblems } from './shared.js';
 export async function run(ctx: Ctx, _args: string[], opts: { date?: string }): Promise<number> {
   const wanted = opts.date !== undefined ? parseDateArg(opts.date, '--date') : undefined;
   // Only the last days of the log matter for one day's picture (the rest is checked, not built).
-  const loaded = loadRegimen(ctx.path, { logFrom: undefined });
+  const logFrom = (wanted !== undefined ? wanted * DAY : ctx.approxNow()) - 3 * DAY;
+  const loaded = loadRegimen(ctx.path, { logFrom });
   const { regimen } = loaded;
   warnProblems(ctx, loaded.warnings);
   const clock = ctx.clock(regimen);
@@ -23,7 +24,6 @@ export async function run(ctx: Ctx, _args: string[], opts: { date?: string }): P
     .filter((m) => isAsNeeded(m.med, day))
     .map((m) => ({ day: m, state: asNeededState(m.med, byMed.get(m.med.id) ?? [], at, clock) }));
   const view: TodayView = { day, now, timezone: regimen.patient.timezone, meds: meds.filter((m) => m.doses.length || m.extras.length), asNeeded, advice: new Map() };
-  void DAY;
   if (ctx.json) ctx.out.printJson(todayJson(view, clock));
   else ctx.out.print(todayText(view, clock, ctx.out));
   return 0;
