@@ -64,6 +64,13 @@ export function buildProgram(): Command {
     .action(action(() => import('./commands/undo.js')));
 
   program
+    .command('missed')
+    .description('what to do about each missed dose now (take it or skip it), with the rule and its source; exit 1 when one needs action')
+    .argument('[med]', 'one medication')
+    .option('--days <n>', 'also summarise the last N days: how many doses were missed and when they cluster')
+    .action(action(() => import('./commands/missed.js')));
+
+  program
     .command('list')
     .description('the medications, with strength, dose, schedule in words and purpose')
     .action(action(() => import('./commands/list.js')));

@@ -3,6 +3,7 @@ import { parseDateArg } from '../context.js';
 import { loadRegimen } from '../../store/load.js';
 import { assessDay, asNeededState, entriesByMed } from '../../core/doses.js';
 import { isAsNeeded } from '../../core/schedule.js';
+import { adviceForDose, LOOKBACK_DAYS } from '../../core/missed.js';
 import { DAY } from '../../core/time.js';
 import { todayJson, todayText, type TodayView } from '../../render/today.js';
 import { warnProblems } from './shared.js';
@@ -10,7 +11,8 @@ import { warnProblems } from './shared.js';
 export async function run(ctx: Ctx, _args: string[], opts: { date?: string }): Promise<number> {
   const wanted = opts.date !== undefined ? parseDateArg(opts.date, '--date') : undefined;
   // Only the last days of the log matter for one day's picture (the rest is checked, not built).
-  const logFrom = (wanted !== undefined ? wanted * DAY : ctx.approxNow()) - 3 * DAY;
+  // Missed-dose advice looks back over runs of missed doses; the rest of the log is checked, not built.
+  const logFrom = (wanted !== undefined ? wanted * DAY : ctx.approxNow()) - (LOOKBACK_DAYS + 3) * DAY;
   const loaded = loadRegimen(ctx.path, { logFrom });
   const { regimen } = loaded;
   warnProblems(ctx, loaded.warnings);
@@ -23,7 +25,16 @@ export async function run(ctx: Ctx, _args: string[], opts: { date?: string }): P
   const asNeeded = meds
     .filter((m) => isAsNeeded(m.med, day))
     .map((m) => ({ day: m, state: asNeededState(m.med, byMed.get(m.med.id) ?? [], at, clock) }));
-  const view: TodayView = { day, now, timezone: regimen.patient.timezone, meds: meds.filter((m) => m.doses.length || m.extras.length), asNeeded, advice: new Map() };
+  // Advice beside each missed dose that still matters (its next dose has not come).
+  const advice = new Map<string, { action: string; message: string }>();
+  for (const m of meds) {
+    for (const d of m.doses) {
+      if (d.status !== 'missed') continue;
+      const a = adviceForDose(regimen, m.med, d, now, clock);
+      if (a) advice.set(`${m.med.id} ${d.slot}`, { action: a.action, message: a.message });
+    }
+  }
+  const view: TodayView = { day, now, timezone: regimen.patient.timezone, meds: meds.filter((m) => m.doses.length || m.extras.length), asNeeded, advice };
   if (ctx.json) ctx.out.printJson(todayJson(view, clock));
   else ctx.out.print(todayText(view, clock, ctx.out));
   return 0;

@@ -1,0 +1,25 @@
+/** `meds missed [med] [--days N]`: what to do about each missed dose now, and when misses cluster. Exit 1 when one needs action. */
+import type { Ctx } from '../context.js';
+import { parsePositiveInt } from '../context.js';
+import { findMed } from '../find.js';
+import { loadRegimen } from '../../store/load.js';
+import { adviseMissed, LOOKBACK_DAYS, missedPatterns, needsAttention } from '../../core/missed.js';
+import { DAY } from '../../core/time.js';
+import { missedJson, missedText } from '../../render/missed.js';
+import { warnProblems } from './shared.js';
+
+export async function run(ctx: Ctx, args: string[], opts: { days?: string }): Promise<number> {
+  const days = opts.days !== undefined ? parsePositiveInt(opts.days, '--days') : undefined;
+  const loaded = loadRegimen(ctx.path, { logFrom: ctx.approxNow() - (Math.max(days ?? 0, LOOKBACK_DAYS) + 3) * DAY });
+  warnProblems(ctx, loaded.warnings);
+  const { regimen } = loaded;
+  if (args[0] !== undefined) findMed(regimen, args[0]);
+  const clock = ctx.clock(regimen);
+  const now = ctx.now(clock);
+  const advice = adviseMissed(regimen, now, clock, { med: args[0] });
+  const today = clock.dayOf(now);
+  const patterns = days !== undefined ? missedPatterns(args[0] ? { ...regimen, medications: regimen.medications.filter((m) => m.id === args[0]) } : regimen, today - days + 1, today, now, clock) : undefined;
+  if (ctx.json) ctx.out.printJson(missedJson(now, advice, patterns, clock));
+  else ctx.out.print(missedText(now, advice, patterns, clock, ctx.out));
+  return advice.some(needsAttention) ? 1 : 0;
+}

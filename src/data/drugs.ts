@@ -1,0 +1,157 @@
+/**
+ * Index over the bundled missed-dose rules (missed-rules.json): which rule, if
+ * any, covers a medication. A medication is recognised by ingredient or brand
+ * name, found in its `ingredients`, its `id` or the words of its `name`
+ * (case-insensitive, whole words: "apixaban", "Eliquis (apixaban)" and
+ * "Eliquis" all find the apixaban rule). Every rule carries its source.
+ * The data is not a complete drug database (see `disclaimer`).
+ */
+import data from './missed-rules.json' with { type: 'json' };
+
+/** The rule kinds the engine in core/missed.ts implements. */
+export const RULE_KINDS = [
+  'general-leaflet', // the halfway rule, cited to the drug's own leaflet
+  'take-within', // take if no more than `withinHours` late, else skip
+  'same-day', // take if still the scheduled calendar day, else skip
+  'before-next', // take if the next dose is at least `minBeforeNextHours` away, else skip
+  'as-soon-as-remembered', // take until the next dose is due, then skip
+  'next-morning-weekly', // weekly bisphosphonate: the morning after, never two in one day
+  'monthly-bisphosphonate', // monthly: next morning if the next dose is more than `minDaysToNext` days away
+  'contact-after-days', // take within `takeWithinDays` calendar days, later contact the prescriber
+  'pill-combined', // NHS combined-pill rules
+  'pill-progestogen', // NHS progestogen-only-pill rules (late threshold per pill)
+  'interval-min-gap', // take now, keep at least `minGapHours` before the next dose
+  'follow-plan', // no safe automatic answer
+  'skip', // always skip, take the next at the usual time
+  'contact', // always contact the prescriber (regimen `missed: { advice }`)
+] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+
+export interface RuleParams {
+  withinHours?: number;
+  sameDay?: boolean; // take-within: also require the same calendar day
+  minBeforeNextHours?: number;
+  contactAfterConsecutive?: number; // this many or more missed in a row: contact
+  contactWho?: string;
+  catchUpSameDay?: boolean; // same-day: the label allows catching up the daily total (rivaroxaban 15 mg BID)
+  dailyTotalMg?: number;
+  unitMg?: number;
+  minDaysToNext?: number;
+  takeWithinDays?: number;
+  missedAfterHours?: number; // pill-combined: a pill is "missed" when more than this late
+  extraContraceptionDays?: number;
+  extraWhenMissed?: number; // pill-combined: extra contraception from this many missed pills
+  lateThresholdHours?: number; // pill-progestogen
+  extraContraceptionHours?: number;
+  minGapHours?: number;
+  plan?: string; // follow-plan: whose plan
+  advice?: string; // contact: the user's own text
+  graceHours?: number;
+  skipAtFractionOfInterval?: number;
+}
+
+/** Conditions on the schedule or strength; every given one must hold. */
+export interface RuleWhen {
+  timesPerDay?: number; // doses per day of a daily schedule (every 12 h counts as 2)
+  intervalDays?: [number, number]; // elapsed days from the missed dose to the next one, inclusive range
+  doseMg?: number; // strength x units per dose
+  maxDoseMg?: number; // holds when the strength is unknown
+}
+
+export interface RuleSource {
+  title: string;
+  publisher: string;
+  url?: string;
+  note?: string;
+}
+
+export interface RuleVariant {
+  id: string;
+  when: RuleWhen;
+  kind: RuleKind;
+  params: RuleParams;
+  summary?: string;
+}
+
+export interface MissedRule {
+  id: string;
+  ingredients: string[];
+  brands: string[];
+  words?: string[]; // generic words (e.g. "insulin"): used only when no ingredient or brand matched
+  excludeWith?: string[]; // the rule does not apply when the medication also names one of these
+  kind?: RuleKind; // used when no variant matches; without it, an unmatched rule does not apply
+  params?: RuleParams;
+  variants?: RuleVariant[];
+  summary: string;
+  source: RuleSource;
+}
+
+export interface GeneralRule {
+  id: string;
+  summary: string;
+  params: { graceHours: number; skipAtFractionOfInterval: number };
+  source: RuleSource;
+}
+
+export interface MissedRulesFile {
+  schemaVersion: 1;
+  disclaimer: string;
+  general: GeneralRule;
+  rules: MissedRule[];
+}
+
+export const missedRules = data as unknown as MissedRulesFile;
+export const DISCLAIMER = missedRules.disclaimer;
+export const GENERAL_RULE = missedRules.general;
+
+/** "Publisher: Title (url)" for output and JSON. */
+export function sourceReference(s: RuleSource): string {
+  return `${s.publisher}: ${s.title}${s.url ? ` (${s.url})` : ''}`;
+}
+
+/** Lower case, every run of non-letters/digits one space, padded: " eliquis apixaban ". */
+function normalize(text: string): string {
+  return ` ${text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, ' ').trim()} `;
+}
+
+const has = (haystack: string, term: string) => haystack.includes(normalize(term));
+
+export interface MedNames {
+  id: string;
+  name?: string;
+  ingredients?: string[];
+}
+
+export interface RuleMatch {
+  rule: MissedRule;
+  term: string; // the ingredient, brand or word that matched
+  generic: boolean; // matched only through a generic word
+}
+
+/**
+ * The bundled rule for a medication. When several rules match (a combination
+ * product), an ingredient or brand match beats a generic word, then the rule
+ * listed first in the data file wins (the file lists the cautious rule first).
+ */
+export function findRuleMatch(med: MedNames): RuleMatch | undefined {
+  const text = [med.id, med.name ?? '', ...(med.ingredients ?? [])].map(normalize).join('|');
+  let generic: RuleMatch | undefined;
+  for (const rule of missedRules.rules) {
+    if (rule.excludeWith?.some((t) => has(text, t))) continue;
+    const term = [...rule.ingredients, ...rule.brands].find((t) => has(text, t));
+    if (term) return { rule, term, generic: false };
+    if (!generic) {
+      const w = rule.words?.find((t) => has(text, t));
+      if (w) generic = { rule, term: w, generic: true };
+    }
+  }
+  return generic;
+}
+
+export function findRule(med: MedNames): MissedRule | undefined {
+  return findRuleMatch(med)?.rule;
+}
+
+export function ruleById(id: string): MissedRule | undefined {
+  return missedRules.rules.find((r) => r.id === id);
+}
