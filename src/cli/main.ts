@@ -71,6 +71,31 @@ export function buildProgram(): Command {
     .action(action(() => import('./commands/missed.js')));
 
   program
+    .command('adherence')
+    .description('how well the schedule was kept: taking and timing adherence, correct-dosing days, gaps, PDC, and a picture')
+    .option('--days <n>', 'the last N days (default 30)')
+    .option('--from <YYYY-MM-DD>', 'first day of the period')
+    .option('--to <YYYY-MM-DD>', 'last day of the period (default: today)')
+    .option('--med <id>', 'one medication')
+    .option('--threshold <fraction>', 'PDC at or above which a medication counts as adherent (default 0.80; 0.90 for antiretrovirals)')
+    .option('--ascii', 'ASCII characters in the picture')
+    .action(action(() => import('./commands/adherence.js')));
+
+  program
+    .command('refill')
+    .description('record a fill of a prescription (uses up one refill)')
+    .argument('<med>', 'medication id')
+    .option('--quantity <n>', 'units dispensed (default: the usual fill, supply.quantity)')
+    .option('--days-supply <d>', 'days it lasts (default: quantity / daily use, rounded down)')
+    .option('--date <YYYY-MM-DD>', 'date of the fill (default: today)')
+    .action(action(() => import('./commands/refills.js').then((m) => ({ run: m.runRefill }))));
+
+  program
+    .command('refills')
+    .description('on hand, run-out and order-by dates, refills left; exit 1 when one needs action')
+    .action(action(() => import('./commands/refills.js').then((m) => ({ run: m.runRefills }))));
+
+  program
     .command('list')
     .description('the medications, with strength, dose, schedule in words and purpose')
     .action(action(() => import('./commands/list.js')));

@@ -104,7 +104,7 @@ export function assessMedication(
         if (e.status === 'taken') asNeeded.push(e);
         continue;
       }
-      d = chooseDose(all.filter((x) => !answered.has(x)), e.at, w);
+      d = chooseDose(pendingNear(all, answered, e.at, w), e.at, w);
       if (!d) {
         if (e.status === 'taken') extras.push(e);
         continue;
@@ -138,6 +138,25 @@ export function assessMedication(
     return day >= fromDay && day <= toDay;
   };
   return { med, doses, extras: extras.filter(inDays), asNeeded: asNeeded.filter(inDays) };
+}
+
+/**
+ * Unanswered doses a record at `t` could answer: those whose window has opened
+ * by `t`, back to the previous 35 days (a missed monthly dose stays creditable
+ * until the next one). Binary search keeps crediting linear in the log.
+ */
+function pendingNear(all: DoseState[], answered: Set<DoseState>, t: Millis, w: Window): DoseState[] {
+  let lo = 0;
+  let hi = all.length;
+  const from = t - 35 * DAY;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (all[mid]!.at < from) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: DoseState[] = [];
+  for (let i = lo; i < all.length && all[i]!.at - w.earlyMs <= t; i++) if (!answered.has(all[i]!)) out.push(all[i]!);
+  return out;
 }
 
 /** Log entries grouped by medication id, each list in recording order. */

@@ -14,6 +14,7 @@ export interface Palette {
   green(s: string): string;
   yellow(s: string): string;
   cyan(s: string): string;
+  blue(s: string): string;
   magenta(s: string): string;
 }
 
@@ -41,7 +42,7 @@ export function wantsColor(stream: { isTTY?: boolean }, noColorFlag: boolean, en
 
 function palette(enabled: boolean): Palette {
   const c: ChalkInstance = new Chalk({ level: enabled ? 1 : 0 });
-  return { bold: c.bold, dim: c.dim, red: c.red, green: c.green, yellow: c.yellow, cyan: c.cyan, magenta: c.magenta };
+  return { bold: c.bold, dim: c.dim, red: c.red, green: c.green, yellow: c.yellow, cyan: c.cyan, blue: c.blue, magenta: c.magenta };
 }
 
 let pipeHandled = false;

@@ -1,0 +1,420 @@
+/**
+ * Dose-level adherence from the log (electronic-monitoring measures:
+ * taking, timing, correct dosing, drug holidays) and refill-based PDC (PQA),
+ * per medication and overall, over local days [fromDay, toDay]
+ * (domain.md §5; the definitions are in docs/adherence.md).
+ *
+ * Pure and on plain numbers: one `assessMedication` call per medication for
+ * the whole range, then per-day counters in typed arrays; no DateTime per dose.
+ *
+ * Counting rules, shared by every metric:
+ * - A scheduled dose counts once its window has closed or it was answered:
+ *   doses still `due` (inside their window) or `upcoming` at `now` are left
+ *   out (`pending`). So scheduled = taken + skipped + missed.
+ * - Only days inside the medication's own phases have doses (start, stop and
+ *   each phase's schedule as it was then: an edit ends a phase and starts a
+ *   new one, so earlier days keep their schedule).
+ * - `taken` counts scheduled doses answered by a take; takes that answered no
+ *   scheduled dose (possible double doses) are `extra` and never raise taking
+ *   adherence (an extra dose does not make up a missed one).
+ * - A *dosing day* of a medication is a day with at least one scheduled dose
+ *   and none pending; days with a pending dose (normally today) are
+ *   incomplete: their settled doses count in the totals, but the day is left
+ *   out of correct-dosing days, gaps and streaks, and its cell is `pending`.
+ */
+import type { DayNum, LogEntry, Medication, Millis, Regimen } from '../model/types.js';
+import { Clock } from './time.js';
+import { phaseEnd, phaseOn } from './schedule.js';
+import { assessMedication, entriesByMed, windowOf } from './doses.js';
+import { DEFAULT_THRESHOLD, medicationPdc, thresholdFor } from './pdc.js';
+import { findMedication, unitsOfEntry } from './supply.js';
+
+/** One day of one medication in the picture. */
+export type DayCell =
+  | 'on-time' // every scheduled dose taken inside its window
+  | 'late' // every scheduled dose taken, at least one outside its window
+  | 'partial' // some taken, some skipped or missed
+  | 'skipped' // none taken, all deliberately skipped
+  | 'missed' // none taken, at least one missed (nothing recorded)
+  | 'none' // no dose due that day
+  | 'pending'; // a dose of that day is still due or upcoming
+
+export interface DoseMetrics {
+  scheduled: number; // settled scheduled doses (taken + skipped + missed)
+  taken: number;
+  onTime: number;
+  late: number;
+  skipped: number;
+  missed: number;
+  pending: number; // doses in the period not counted yet (due or upcoming at `now`)
+  extra: number; // takes that answered no scheduled dose
+  takingAdherence: number | null; // taken / scheduled, capped at 1; null when nothing was scheduled
+  timingAdherence: number | null; // onTime / scheduled
+  dosingDays: number; // complete days with doses scheduled
+  correctDays: number; // of those, days with exactly the scheduled number of doses taken
+  correctDosingDays: number | null; // correctDays / dosingDays
+  longestGapDays: number; // see longestGap()
+  longestGap?: { from: DayNum; to: DayNum }; // first and last day of that gap
+  currentStreakDays: number; // see currentStreak()
+  /** Per-day settled scheduled doses and doses taken, index 0 = fromDay (for monthly summaries). */
+  daily: { scheduled: Uint16Array; taken: Uint16Array };
+}
+
+export interface AsNeededStats {
+  doses: number; // administrations recorded in the period
+  units: number; // units they used
+  daysInForce: number; // days of the period up to today with an as-needed phase in force
+  daysUsed: number; // days with at least one dose
+  perDay: number | null; // doses / daysInForce
+  maxPerDay?: number; // the limit (of the latest phase in force)
+  daysOverLimit: number; // calendar days with more doses than that day's maxPerDay
+  overLimitDays: DayNum[];
+  counts: number[]; // doses per day, index 0 = fromDay
+  limits: (number | undefined)[]; // maxPerDay per day (undefined: no as-needed phase or no limit)
+}
+
+export interface MedAdherence extends DoseMetrics {
+  med: string;
+  name?: string;
+  kind: 'scheduled' | 'as-needed' | 'mixed';
+  firstDay?: DayNum; // first day of the period a phase of it was in force
+  lastDay?: DayNum; // last such day
+  cells: DayCell[]; // index 0 = fromDay
+  pdc: number | null; // null without fills in the period, and for as-needed-only medications
+  pdcCoveredDays: number;
+  pdcPeriodDays: number;
+  pdcIndexDay?: DayNum;
+  pdcThreshold: number;
+  /** PDC >= its threshold where there are fills, else taking adherence >= 0.80; null when neither can be judged. */
+  adherent: boolean | null;
+  asNeeded?: AsNeededStats;
+}
+
+export interface OverallAdherence extends DoseMetrics {
+  medications: number; // scheduled medications summed
+  cells: DayCell[];
+  adherent: boolean | null; // overall taking adherence >= 0.80
+}
+
+export interface AdherenceReport {
+  fromDay: DayNum;
+  toDay: DayNum;
+  today: DayNum; // the local day of `now`
+  medications: MedAdherence[];
+  overall: OverallAdherence;
+}
+
+/** Per-day counters of one medication (or of the regimen) over the period. */
+interface DayCounts {
+  due: Uint16Array; // settled scheduled doses
+  pending: Uint16Array;
+  taken: Uint16Array; // scheduled doses taken
+  onTime: Uint16Array;
+  skipped: Uint16Array;
+  missed: Uint16Array;
+  extra: Uint16Array; // extra takes, by the day they were taken
+}
+
+function newCounts(n: number): DayCounts {
+  return {
+    due: new Uint16Array(n),
+    pending: new Uint16Array(n),
+    taken: new Uint16Array(n),
+    onTime: new Uint16Array(n),
+    skipped: new Uint16Array(n),
+    missed: new Uint16Array(n),
+    extra: new Uint16Array(n),
+  };
+}
+
+function addCounts(into: DayCounts, from: DayCounts): void {
+  for (const k of Object.keys(into) as (keyof DayCounts)[]) {
+    const a = into[k], b = from[k];
+    for (let i = 0; i < a.length; i++) a[i] = a[i]! + b[i]!;
+  }
+}
+
+/** A complete day with doses scheduled (nothing pending). */
+const isDosingDay = (c: DayCounts, i: number) => c.due[i]! > 0 && c.pending[i] === 0;
+
+/**
+ * Longest gap ("drug holiday"): the longest run of consecutive *dosing days*
+ * on which nothing was taken (no scheduled dose and no extra take; a
+ * deliberate skip is still nothing taken). Days with no dose due (an
+ * every-other-day or weekly schedule's off days, days before the start or
+ * after the stop) neither break nor lengthen a run: the length is in dosing
+ * days, which for a daily medication are calendar days. Incomplete days are
+ * skipped the same way.
+ */
+export function longestGap(c: DayCounts): { days: number; from?: number; to?: number } {
+  let run = 0, runFrom = 0, best = 0, bestFrom: number | undefined, bestTo: number | undefined;
+  for (let i = 0; i < c.due.length; i++) {
+    if (!isDosingDay(c, i)) continue;
+    if (c.taken[i]! + c.extra[i]! === 0) {
+      if (run === 0) runFrom = i;
+      run++;
+      if (run > best) {
+        best = run;
+        bestFrom = runFrom;
+        bestTo = i;
+      }
+    } else run = 0;
+  }
+  return { days: best, from: bestFrom, to: bestTo };
+}
+
+/**
+ * Current streak: consecutive dosing days, counting back from the last
+ * complete one in the period (today once its doses are settled, else
+ * yesterday), on which every scheduled dose was taken (late counts as taken).
+ * Days with no dose due and incomplete days are passed over. Only the period
+ * is examined, so the streak is at most the dosing days in it.
+ */
+export function currentStreak(c: DayCounts): number {
+  let streak = 0;
+  for (let i = c.due.length - 1; i >= 0; i--) {
+    if (!isDosingDay(c, i)) continue;
+    if (c.taken[i]! < c.due[i]!) break;
+    streak++;
+  }
+  return streak;
+}
+
+function cellOf(c: DayCounts, i: number): DayCell {
+  const due = c.due[i]!, taken = c.taken[i]!;
+  if (due + c.pending[i]! === 0) return 'none';
+  if (c.pending[i]! > 0) return 'pending';
+  if (taken === due) return c.onTime[i] === due ? 'on-time' : 'late';
+  if (taken > 0) return 'partial';
+  return c.missed[i]! > 0 ? 'missed' : 'skipped';
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? Math.min(1, a / b) : null);
+
+function metricsOf(c: DayCounts, fromDay: DayNum): DoseMetrics {
+  const n = c.due.length;
+  let scheduled = 0, taken = 0, onTime = 0, skipped = 0, missed = 0, pending = 0, extra = 0, dosingDays = 0, correctDays = 0;
+  for (let i = 0; i < n; i++) {
+    scheduled += c.due[i]!;
+    taken += c.taken[i]!;
+    onTime += c.onTime[i]!;
+    skipped += c.skipped[i]!;
+    missed += c.missed[i]!;
+    pending += c.pending[i]!;
+    extra += c.extra[i]!;
+    if (isDosingDay(c, i)) {
+      dosingDays++;
+      // "exactly the scheduled number": extra takes that day make it wrong too.
+      if (c.taken[i]! + c.extra[i]! === c.due[i]!) correctDays++;
+    }
+  }
+  const gap = longestGap(c);
+  return {
+    scheduled,
+    taken,
+    onTime,
+    late: taken - onTime,
+    skipped,
+    missed,
+    pending,
+    extra,
+    takingAdherence: ratio(taken, scheduled),
+    timingAdherence: ratio(onTime, scheduled),
+    dosingDays,
+    correctDays,
+    correctDosingDays: ratio(correctDays, dosingDays),
+    longestGapDays: gap.days,
+    longestGap: gap.from !== undefined ? { from: fromDay + gap.from, to: fromDay + gap.to! } : undefined,
+    currentStreakDays: currentStreak(c),
+    daily: { scheduled: c.due, taken: c.taken },
+  };
+}
+
+/** [first, last] days of [fromDay, toDay] on which some phase of `med` is in force, or undefined. */
+function activeSpan(med: Medication, fromDay: DayNum, toDay: DayNum): { first: DayNum; last: DayNum } | undefined {
+  let first = Infinity, last = -Infinity;
+  med.phases.forEach((p, i) => {
+    const a = Math.max(fromDay, p.from ?? fromDay);
+    const b = Math.min(toDay, phaseEnd(med, i) ?? toDay);
+    if (a > b) return;
+    first = Math.min(first, a);
+    last = Math.max(last, b);
+  });
+  return first <= last ? { first, last } : undefined;
+}
+
+/** Day index of an instant in the period, or -1 outside it (cheap: one zone look-up). */
+function indexOf(t: Millis, fromDay: DayNum, n: number, clock: Clock): number {
+  const i = clock.dayOf(t) - fromDay;
+  return i >= 0 && i < n ? i : -1;
+}
+
+function asNeededStats(
+  med: Medication,
+  entries: readonly LogEntry[],
+  fromDay: DayNum,
+  toDay: DayNum,
+  today: DayNum,
+  clock: Clock,
+): AsNeededStats {
+  const n = toDay - fromDay + 1;
+  const counts = new Array<number>(n).fill(0);
+  const limits = new Array<number | undefined>(n).fill(undefined);
+  let daysInForce = 0, maxPerDay: number | undefined;
+  for (let i = 0; i < n; i++) {
+    const p = phaseOn(med, fromDay + i);
+    if (!p?.asNeeded) continue;
+    limits[i] = p.maxPerDay;
+    if (fromDay + i <= today) {
+      daysInForce++;
+      maxPerDay = p.maxPerDay;
+    }
+  }
+  let doses = 0, units = 0;
+  for (const e of entries) {
+    const i = indexOf(e.at, fromDay, n, clock);
+    if (i < 0) continue;
+    counts[i]!++;
+    doses++;
+    units += unitsOfEntry(med, e, clock);
+  }
+  const overLimitDays: DayNum[] = [];
+  let daysUsed = 0;
+  for (let i = 0; i < n; i++) {
+    if (counts[i]! > 0) daysUsed++;
+    const lim = limits[i];
+    if (lim !== undefined && counts[i]! > lim) overLimitDays.push(fromDay + i);
+  }
+  return {
+    doses,
+    units,
+    daysInForce,
+    daysUsed,
+    perDay: daysInForce > 0 ? doses / daysInForce : null,
+    maxPerDay,
+    daysOverLimit: overLimitDays.length,
+    overLimitDays,
+    counts,
+    limits,
+  };
+}
+
+/**
+ * Adherence of the regimen (or of `opts.med`) over local days
+ * [fromDay, toDay] at instant `now`.
+ *
+ * Overall = the sum over scheduled medications (as-needed-only ones are left
+ * out): its fractions are dose-weighted (Σ taken / Σ scheduled, so a twice
+ * daily medication weighs twice a once-daily one); correct-dosing days are
+ * Σ correct days / Σ dosing days (medication-days); its longest gap is the
+ * longest run of days on which something was due and nothing at all was
+ * taken; its streak counts days on which every dose of every medication was
+ * taken. Overall has no PDC (PQA defines PDC per drug or class);
+ * it is adherent when its taking adherence is >= 0.80.
+ *
+ * PDC uses the medication's fills in the period, ending at the earlier of
+ * toDay and today (days not yet lived are not counted).
+ */
+export function adherence(
+  regimen: Regimen,
+  fromDay: DayNum,
+  toDay: DayNum,
+  now: Millis,
+  clock: Clock,
+  opts: { med?: string; pdcThreshold?: number } = {},
+): AdherenceReport {
+  const n = Math.max(0, toDay - fromDay + 1);
+  const today = clock.dayOf(now);
+  const w = windowOf(regimen.settings);
+  const byMed = entriesByMed(regimen.log);
+  const meds = opts.med !== undefined ? [findMedication(regimen, opts.med)] : regimen.medications;
+  const total = newCounts(n);
+  const out: MedAdherence[] = [];
+  let scheduledMeds = 0, dosingDays = 0, correctDays = 0; // medication-days, for overall correct dosing
+
+  for (const med of meds) {
+    const span = activeSpan(med, fromDay, toDay);
+    const fillsInPeriod = (med.supply?.fills ?? []).some((f) => f.date >= fromDay && f.date <= toDay);
+    if (!span && !fillsInPeriod && opts.med === undefined) continue;
+    const hasScheduled = med.phases.some((p) => !p.asNeeded);
+    const hasAsNeeded = med.phases.some((p) => p.asNeeded);
+    const kind = hasScheduled ? (hasAsNeeded ? 'mixed' : 'scheduled') : 'as-needed';
+    const entries = byMed.get(med.id) ?? [];
+    const c = newCounts(n);
+    let asNeeded: AsNeededStats | undefined;
+
+    if (n > 0) {
+      const state = assessMedication(med, entries, fromDay, toDay, now, clock, w);
+      for (const d of state.doses) {
+        const i = d.day - fromDay;
+        switch (d.status) {
+          case 'taken':
+            c.due[i]!++;
+            c.taken[i]!++;
+            if (d.onTime) c.onTime[i]!++;
+            break;
+          case 'skipped':
+            c.due[i]!++;
+            c.skipped[i]!++;
+            break;
+          case 'missed':
+            c.due[i]!++;
+            c.missed[i]!++;
+            break;
+          default: // due, upcoming
+            c.pending[i]!++;
+        }
+      }
+      for (const e of state.extras) {
+        const i = indexOf(e.at, fromDay, n, clock);
+        if (i >= 0) c.extra[i]!++;
+      }
+      if (hasAsNeeded) asNeeded = asNeededStats(med, state.asNeeded, fromDay, toDay, today, clock);
+    }
+
+    const m = metricsOf(c, fromDay);
+    const cells = new Array<DayCell>(n);
+    for (let i = 0; i < n; i++) cells[i] = cellOf(c, i);
+    const threshold = thresholdFor(med, opts.pdcThreshold ?? regimen.settings.pdcThreshold);
+    // As-needed-only medications: never a percentage (their days supply assumes the maximum use).
+    const p = kind === 'as-needed' ? { pdc: null, coveredDays: 0, periodDays: 0, indexDay: undefined } : medicationPdc(med, fromDay, Math.min(toDay, today), clock);
+    let adherent: boolean | null = null;
+    if (p.pdc !== null) adherent = p.pdc + 1e-12 >= threshold;
+    else if (m.takingAdherence !== null) adherent = m.takingAdherence + 1e-12 >= DEFAULT_THRESHOLD;
+
+    if (kind !== 'as-needed') {
+      addCounts(total, c);
+      scheduledMeds++;
+      dosingDays += m.dosingDays;
+      correctDays += m.correctDays;
+    }
+    out.push({
+      med: med.id,
+      name: med.name,
+      kind,
+      firstDay: span?.first,
+      lastDay: span?.last,
+      ...m,
+      cells,
+      pdc: p.pdc,
+      pdcCoveredDays: p.coveredDays,
+      pdcPeriodDays: p.periodDays,
+      pdcIndexDay: p.indexDay,
+      pdcThreshold: threshold,
+      adherent,
+      asNeeded,
+    });
+  }
+
+  // Day-level sums give the regimen-wide gap, streak and cells; correct dosing is per medication-day.
+  const om = { ...metricsOf(total, fromDay), dosingDays, correctDays, correctDosingDays: ratio(correctDays, dosingDays) };
+  const overallCells = new Array<DayCell>(n);
+  for (let i = 0; i < n; i++) overallCells[i] = cellOf(total, i);
+  const overall: OverallAdherence = {
+    ...om,
+    medications: scheduledMeds,
+    cells: overallCells,
+    adherent: om.takingAdherence === null ? null : om.takingAdherence + 1e-12 >= DEFAULT_THRESHOLD,
+  };
+  return { fromDay, toDay, today, medications: out, overall };
+}

@@ -1,0 +1,334 @@
+/**
+ * Supply and refills (domain.md §6; docs/adherence.md): what is on hand, how
+ * fast it is used, the day it runs out, the day to order by, and the fill a
+ * `meds refill` records. Pure: the regimen, `now` and the Clock are passed in;
+ * the store writes the file.
+ */
+import type { DayNum, Fill, LogEntry, Medication, Millis, Phase, Regimen } from '../model/types.js';
+import { EXIT, MedsError, nearest } from '../errors.js';
+import { Clock, DAY, parseLocalDateTime } from './time.js';
+import { expandDays, lastScheduledDay, phaseEnd, phaseOn } from './schedule.js';
+import { assessMedication, entriesByMed, windowOf } from './doses.js';
+
+export type SupplyStatusCode = 'ok' | 'refill-soon' | 'refill-now' | 'out' | 'no-refills' | 'expired' | 'unknown';
+
+export interface SupplyStatus {
+  med: string;
+  onHand?: number; // units now; undefined when neither a count nor a fill is recorded
+  dailyUse?: number; // units per day of the phase in force (as-needed: maxPerDay × dose)
+  runsOutOn?: DayNum; // the day of the first projected dose that cannot be taken; undefined: not within the horizon, or the medication ends first
+  refillBy?: DayNum; // runsOutOn − leadDays
+  leadDays: number;
+  refillsLeft?: number;
+  expires?: DayNum;
+  status: SupplyStatusCode;
+}
+
+/** Statuses that make `meds refills` exit 1. */
+export const ATTENTION_STATUSES: readonly SupplyStatusCode[] = ['refill-now', 'out', 'no-refills', 'expired'];
+/** refill-soon: the order-by day is at most this many days away. */
+export const REFILL_SOON_DAYS = 7;
+export const DEFAULT_LEAD_DAYS = 7;
+/** How far ahead the run-out projection looks. */
+export const HORIZON_DAYS = 731;
+const CHUNK_DAYS = 28;
+const EPS = 1e-9;
+
+export function needsAttention(statuses: readonly SupplyStatus[]): boolean {
+  return statuses.some((s) => ATTENTION_STATUSES.includes(s.status));
+}
+
+// ---------------------------------------------------------------- daily use
+
+/** Average fraction of days a daily-type phase allows (long-run, so it does not depend on where a week starts). */
+function dayFraction(p: Phase): number {
+  let f = 1;
+  if (p.days) f *= new Set(p.days).size / 7;
+  if (p.monthDays) {
+    // Occurrences per 400-year Gregorian cycle / days in it: day 29 is missing in 303 Februaries, 30 in 400, 31 in 5 months a year.
+    let occ = 0;
+    for (const m of new Set(p.monthDays)) occ += m <= 28 ? 4800 : m === 29 ? 4800 - 303 : m === 30 ? 4400 : 2800;
+    f *= occ / 146097;
+  }
+  if (p.everyDays !== undefined) f *= 1 / p.everyDays;
+  if (p.cycle) f *= p.cycle.on / (p.cycle.on + p.cycle.off);
+  return f;
+}
+
+/**
+ * Units a phase uses per day, averaged over the long run: a weekly dose is
+ * 1/7 of a dose a day, every other day 1/2, a 21-on/7-off cycle 21/28, every
+ * 8 hours 3 a day. As-needed: the most it allows (maxPerDay × dose), per
+ * domain.md §6; undefined without maxPerDay. The phase's `count` is ignored
+ * (it ends the phase, it does not change the rate).
+ */
+export function phaseDailyUse(p: Phase): number | undefined {
+  if (p.asNeeded) return p.maxPerDay !== undefined ? p.maxPerDay * p.dose : undefined;
+  if (p.everyMs !== undefined) return (DAY / p.everyMs) * p.dose;
+  let perDay = 0;
+  for (const t of p.times) perDay += t.dose ?? p.dose;
+  return perDay * dayFraction(p);
+}
+
+/** The phase in force on `day`, or the next one to start after it. */
+function phaseAtOrAfter(med: Medication, day: DayNum): Phase | undefined {
+  return phaseOn(med, day) ?? med.phases.find((p) => p.from !== undefined && p.from > day);
+}
+
+/** Units per day on `day` (see phaseDailyUse); undefined when unknown or nothing is in force from that day on. */
+export function dailyUseOn(med: Medication, day: DayNum): number | undefined {
+  const p = phaseAtOrAfter(med, day);
+  return p ? phaseDailyUse(p) : undefined;
+}
+
+/**
+ * Days supply of `quantity` units filled on `day`: quantity / daily use of
+ * the phase in force, rounded down (domain.md §6). Undefined when daily use
+ * is unknown or zero. (`clock` is taken for symmetry with the other core
+ * functions: the average is computed from the schedule's rule, not expanded.)
+ */
+export function daysSupplyFor(med: Medication, quantity: number, _clock: Clock, day: DayNum): number | undefined {
+  const use = dailyUseOn(med, day);
+  if (use === undefined || !(use > 0)) return undefined;
+  return Math.floor(quantity / use + EPS);
+}
+
+// --------------------------------------------------------------- fills
+
+export interface PlannedFill {
+  fill: Fill;
+  refillsLeft?: number; // after this fill; undefined when the file does not track refills
+  warning?: string; // e.g. no refills were left: probably a new prescription
+}
+
+/**
+ * The fill `meds refill` records: quantity defaults to the usual fill
+ * (`supply.quantity`), days supply to quantity / daily use (rounded down), and
+ * one refill is used up. Throws MedsError (exit 2) when no quantity is known.
+ * The store appends `fill` to `supply.fills` and writes `refillsLeft`; it does
+ * not change `onHand`/`countedAt` (on hand adds fills dated after the count).
+ */
+export function planFill(
+  med: Medication,
+  opts: { quantity?: number; daysSupply?: number; date: DayNum },
+  clock: Clock,
+): PlannedFill {
+  const quantity = opts.quantity ?? med.supply?.quantity;
+  if (quantity === undefined) {
+    throw new MedsError('no-quantity', `No quantity for ${med.id}: the medication has no usual fill quantity (supply.quantity).`, {
+      exitCode: EXIT.usage,
+      hint: `Give one: meds refill ${med.id} --quantity 30, or set supply.quantity for ${med.id} in the file.`,
+    });
+  }
+  if (!(quantity > 0) || !Number.isFinite(quantity)) {
+    throw new MedsError('bad-quantity', `The quantity must be a positive number, not ${quantity}.`, { exitCode: EXIT.usage });
+  }
+  if (opts.daysSupply !== undefined && !(Number.isInteger(opts.daysSupply) && opts.daysSupply > 0)) {
+    throw new MedsError('bad-days-supply', `Days supply must be a whole number of days above 0, not ${opts.daysSupply}.`, { exitCode: EXIT.usage });
+  }
+  const daysSupply = opts.daysSupply ?? daysSupplyFor(med, quantity, clock, opts.date);
+  const fill: Fill = daysSupply !== undefined ? { date: opts.date, quantity, daysSupply } : { date: opts.date, quantity };
+  const left = med.supply?.refillsLeft;
+  if (left === undefined) return { fill };
+  if (left <= 0) {
+    return {
+      fill,
+      refillsLeft: 0,
+      warning: `No refills were left for ${med.id}; if this is a new prescription, set supply.refillsLeft to its refills (the first fill is not a refill).`,
+    };
+  }
+  return { fill, refillsLeft: left - 1 };
+}
+
+// --------------------------------------------------------------- on hand
+
+/** The units a take used: its own dose, else the scheduled dose of its slot, else the dose of the phase in force. */
+export function unitsOfEntry(med: Medication, e: LogEntry, clock: Clock): number {
+  if (e.dose !== undefined) return e.dose;
+  if (e.for !== undefined) {
+    const slot = parseLocalDateTime(e.for);
+    if (slot) {
+      const p = phaseOn(med, slot.day);
+      if (p) {
+        const t = p.times.find((x) => x.minute === slot.minute);
+        return t?.dose ?? p.dose;
+      }
+    }
+  }
+  return phaseOn(med, clock.dayOf(e.at))?.dose ?? 1;
+}
+
+/**
+ * Units on hand at `now`:
+ * - with a count: supply.onHand as counted on `countedAt`, plus fills dated
+ *   after that day, minus units taken from the start of that day;
+ * - without a count but with fills: the fills since the first one, minus units
+ *   taken from the start of that day;
+ * - a count without a date is taken as current; neither: undefined.
+ * Treating the count day this way (its fill assumed counted, its takes not)
+ * errs toward less on hand, so the refill date comes early rather than late.
+ * Fills dated after today are not on hand yet.
+ */
+export function onHandAt(med: Medication, entries: readonly LogEntry[], now: Millis, clock: Clock): number | undefined {
+  const s = med.supply;
+  if (!s) return undefined;
+  const today = clock.dayOf(now);
+  let total: number;
+  let fillsAfter: DayNum; // fills dated > this count
+  let takesFrom: DayNum; // takes on or after this day count
+  if (s.onHand !== undefined) {
+    if (s.countedAt === undefined) return s.onHand;
+    total = s.onHand;
+    fillsAfter = s.countedAt;
+    takesFrom = s.countedAt;
+  } else if (s.fills.length > 0) {
+    const first = Math.min(...s.fills.map((f) => f.date));
+    total = 0;
+    fillsAfter = first - 1;
+    takesFrom = first;
+  } else return undefined;
+  for (const f of s.fills) if (f.date > fillsAfter && f.date <= today) total += f.quantity;
+  const from = clock.startOfDay(takesFrom);
+  for (const e of entries) {
+    if (e.med !== med.id || e.status !== 'taken' || e.at < from || e.at > now) continue;
+    total -= unitsOfEntry(med, e, clock);
+  }
+  return total;
+}
+
+// --------------------------------------------------------------- projection
+
+/** The last day any phase (scheduled or as-needed) is in force; undefined: open-ended; -Infinity: none. */
+function lastActiveDay(med: Medication): DayNum | undefined {
+  let last = lastScheduledDay(med);
+  if (last === undefined) return undefined;
+  for (let i = 0; i < med.phases.length; i++) {
+    if (!med.phases[i]!.asNeeded) continue;
+    const end = phaseEnd(med, i);
+    if (end === undefined) return undefined;
+    last = Math.max(last, end);
+  }
+  return last;
+}
+
+/**
+ * The first day on which a dose can no longer be taken from `onHand`,
+ * projecting the schedule forward from `now`: today's doses still due or
+ * upcoming, then every scheduled dose day by day (expanded in 4-week chunks up
+ * to HORIZON_DAYS). On a day an as-needed phase is in force, it uses
+ * maxPerDay doses (today: those left after today's takes).
+ */
+export function projectRunOut(
+  med: Medication,
+  entries: readonly LogEntry[],
+  onHand: number,
+  now: Millis,
+  clock: Clock,
+  regimen: Pick<Regimen, 'settings'>,
+): DayNum | undefined {
+  const today = clock.dayOf(now);
+  let remaining = onHand;
+  const use = (units: number) => {
+    if (remaining + EPS < units) return false;
+    remaining -= units;
+    return true;
+  };
+  // Today: scheduled doses not yet answered and not missed.
+  const todayState = assessMedication(med, entries, today, today, now, clock, windowOf(regimen.settings));
+  for (const d of todayState.doses) if ((d.status === 'due' || d.status === 'upcoming') && !use(d.dose)) return today;
+  const pToday = phaseOn(med, today);
+  if (pToday?.asNeeded && pToday.maxPerDay !== undefined) {
+    const dayStart = clock.startOfDay(today);
+    const takenToday = entries.filter((e) => e.med === med.id && e.status === 'taken' && e.at >= dayStart && e.at <= now).length;
+    for (let k = takenToday; k < pToday.maxPerDay; k++) if (!use(pToday.dose)) return today;
+  }
+  const last = lastActiveDay(med);
+  const end = Math.min(today + HORIZON_DAYS, last ?? Infinity);
+  for (let a = today + 1; a <= end; a += CHUNK_DAYS) {
+    const b = Math.min(end, a + CHUNK_DAYS - 1);
+    const doses = expandDays(med, a, b, clock);
+    let i = 0;
+    for (let d = a; d <= b; d++) {
+      for (; i < doses.length && doses[i]!.day <= d; i++) if (!use(doses[i]!.dose)) return doses[i]!.day;
+      const p = phaseOn(med, d);
+      if (p?.asNeeded && p.maxPerDay !== undefined) for (let k = 0; k < p.maxPerDay; k++) if (!use(p.dose)) return d;
+    }
+  }
+  return undefined;
+}
+
+// --------------------------------------------------------------- status
+
+/**
+ * Supply status of one medication at `now`. Status, first match wins:
+ * - unknown: nothing recorded to count from (no count, no fills);
+ * - out: a dose due today (or any dose, when nothing can be projected) cannot be taken;
+ * - ok: the medication ends, or lasts beyond the horizon, before the supply runs out;
+ * - expired: the prescription's expiry (supply.expires, its last valid day) has passed;
+ * - no-refills: none left: ask the prescriber for a new prescription before runsOutOn;
+ * - refill-now: refillBy is today or past;
+ * - refill-soon: refillBy within REFILL_SOON_DAYS (7) days;
+ * - ok otherwise.
+ */
+export function supplyStatus(regimen: Regimen, med: Medication | string, now: Millis, clock: Clock): SupplyStatus {
+  const m = typeof med === 'string' ? findMedication(regimen, med) : med;
+  const entries = regimen.log.filter((e) => e.med === m.id);
+  return statusOf(regimen, m, entries, now, clock);
+}
+
+/** Supply status of every medication that has a supply record or is still in force. */
+export function supplyStatuses(regimen: Regimen, now: Millis, clock: Clock): SupplyStatus[] {
+  const today = clock.dayOf(now);
+  const byMed = entriesByMed(regimen.log);
+  return regimen.medications
+    .filter((m) => {
+      if (m.supply) return true;
+      const last = lastActiveDay(m);
+      return last === undefined || last >= today;
+    })
+    .map((m) => statusOf(regimen, m, byMed.get(m.id) ?? [], now, clock));
+}
+
+function statusOf(regimen: Regimen, med: Medication, entries: readonly LogEntry[], now: Millis, clock: Clock): SupplyStatus {
+  const today = clock.dayOf(now);
+  const s = med.supply;
+  const leadDays = s?.leadDays ?? DEFAULT_LEAD_DAYS;
+  const base: SupplyStatus = {
+    med: med.id,
+    dailyUse: dailyUseOn(med, today),
+    leadDays,
+    refillsLeft: s?.refillsLeft,
+    expires: s?.expires,
+    status: 'unknown',
+  };
+  const onHand = onHandAt(med, entries, now, clock);
+  if (onHand === undefined) return base;
+  base.onHand = onHand;
+  const runsOutOn = projectRunOut(med, entries, onHand, now, clock, regimen);
+  if (runsOutOn === undefined) {
+    // Nothing to project (as-needed without maxPerDay) but in force today with nothing on hand: out.
+    const p = phaseOn(med, today);
+    base.status = p && phaseDailyUse(p) === undefined && onHand <= EPS ? 'out' : 'ok';
+    return base;
+  }
+  base.runsOutOn = runsOutOn;
+  base.refillBy = runsOutOn - leadDays;
+  if (runsOutOn <= today) base.status = 'out';
+  else if (s?.expires !== undefined && s.expires < today) base.status = 'expired';
+  else if (s?.refillsLeft !== undefined && s.refillsLeft <= 0) base.status = 'no-refills';
+  else if (base.refillBy <= today) base.status = 'refill-now';
+  else if (base.refillBy - today <= REFILL_SOON_DAYS) base.status = 'refill-soon';
+  else base.status = 'ok';
+  return base;
+}
+
+/** The medication with this id, or a usage error naming the nearest one. */
+export function findMedication(regimen: Regimen, id: string): Medication {
+  const m = regimen.medications.find((x) => x.id === id);
+  if (m) return m;
+  const near = nearest(id, regimen.medications.map((x) => x.id));
+  throw new MedsError('unknown-medication', `No medication "${id}" in the regimen.`, {
+    exitCode: EXIT.usage,
+    hint: near ? `Did you mean ${near}?` : 'See the ids with: meds list',
+  });
+}
