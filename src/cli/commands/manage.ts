@@ -1,6 +1,6 @@
 /** `meds init`, `meds add`, `meds edit`, `meds stop`: changes to the regimen itself. */
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { usageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
 import { parseDateArg, parsePositive, parsePositiveInt } from '../context.js';
@@ -57,8 +57,10 @@ function scheduleFromFlags(o: ScheduleFlags): Obj | undefined {
 
 export function regimenTemplate(name: string | undefined, timezone: string, routine: Record<string, string>): string {
   const routineText = `{ ${Object.entries(routine).map(([k, v]) => `${k}: "${v}"`).join(', ')} }`;
+  // Editors with a YAML language server validate against the schema shipped with this copy of meds.
+  const schema = typeof __dirname === 'string' ? join(__dirname, '..', 'schema', 'meds.schema.json') : undefined;
   return [
-    '# yaml-language-server: $schema=https://meds.invalid/schema/meds.schema.json',
+    ...(schema ? [`# yaml-language-server: $schema=${schema}`] : []),
     '# My medication regimen, kept by `meds` (see `meds --help`). Comments and extra keys are kept.',
     'meds: 1                              # format version',
     'patient:',
