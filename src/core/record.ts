@@ -78,6 +78,8 @@ export function planRecord(regimen: Regimen, med: Medication, status: LogStatus,
   }
   const pending = doses.filter((d) => d.status !== 'taken' && d.status !== 'skipped');
   let d = chooseDose(pending, at, w);
+  // A take for a dose that was skipped: the user changed their mind; the take answers it.
+  if (!d && status === 'taken') d = chooseDose(doses.filter((x) => x.status === 'skipped'), at, w);
   if (!d && status === 'skipped') d = pending.find((x) => x.at > at && x.at - at < DAY); // skipping the next dose ahead of time
   if (d) return scheduled(status, d, at, w.earlyMs, w.lateMs);
   if (status === 'skipped') throw usageError('nothing-to-skip', `no pending dose of ${med.id} to skip near ${clock.formatInstant(at)}`, 'name one with --for HH:MM');

@@ -7,7 +7,7 @@
  */
 import type { Problem, SourcePos } from '../errors.js';
 import { nearest } from '../errors.js';
-import { Clock, isValidZone, parseDay, parseDuration, parseHM, parseInstant, parseLocalDateTime, HOUR } from '../core/time.js';
+import { Clock, isValidZone, parseDay, parseDuration, parseHM, parseInstant, parseLocalDateTime, HOUR, MINUTE } from '../core/time.js';
 import { DATE, DATETIME_LOCAL, DURATION, HHMM, INSTANT, regimenSchema, type JsonSchema } from './schema.js';
 import type { LogEntry, Medication, MissedInstruction, Phase, Regimen, Routine, Settings, Supply, TimeOfDay } from './types.js';
 
@@ -28,7 +28,11 @@ export function pathText(path: Path): string {
   return out || '(top level)';
 }
 
-const show = (v: unknown) => (typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? String(v));
+/** A value quoted for a message: on one line (newlines escaped) and short (a wrong value may be a megabyte). */
+const show = (v: unknown) => {
+  const s = typeof v === 'string' ? `"${v.replace(/[\r\n\t\u2028\u2029]/g, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16)}`)}"` : JSON.stringify(v) ?? String(v);
+  return s.length > 80 ? `${s.slice(0, 76)}…${s[0] === '"' ? '"' : ''}` : s;
+};
 
 function jsType(v: unknown): string {
   if (v === null || v === undefined) return 'null';
@@ -132,12 +136,15 @@ export interface ValidateResult {
 }
 
 /** Validate and normalize. `regimen` is set only when there are no errors (warnings allowed). */
-export function validateRegimen(raw: unknown, locate: Locate): ValidateResult {
+export function validateRegimen(input: unknown, locate: Locate): ValidateResult {
   const c = new Checker(locate);
-  if (!isObj(raw)) {
-    c.error('type', [], raw === null || raw === undefined ? 'the file is empty' : 'the file should be a map of keys (meds, patient, medications, log)', 'start from examples/regimen.yaml or run `meds init`');
+  if (!isObj(input)) {
+    c.error('type', [], input === null || input === undefined ? 'the file is empty' : 'the file should be a map of keys (meds, patient, medications, log)', 'start from examples/regimen.yaml or run `meds init`');
     return { problems: c.problems };
   }
+  // `medications:` or `log:` with nothing after it is an empty list, as meds itself leaves it after an undo.
+  let raw: Obj = input;
+  for (const k of ['medications', 'log']) if (raw[k] === null) raw = { ...raw, [k]: [] };
   const structuralOk = c.walk(raw, regimenSchema, []);
   const errorsBefore = c.problems.some((p) => p.severity === 'error');
   if (!structuralOk || errorsBefore) {
@@ -156,10 +163,10 @@ function semantic(raw: Obj, c: Checker, partial: boolean): Regimen | undefined {
   let zoneOk = false;
   if (tz !== undefined) {
     zoneOk = isValidZone(tz);
-    if (!zoneOk) c.error('timezone', ['patient', 'timezone'], `unknown time zone ${show(tz)}`, 'use an IANA name such as America/New_York or Europe/London');
+    if (!zoneOk) c.error('timezone', ['patient', 'timezone'], `patient.timezone: unknown time zone ${show(tz)}`, 'use an IANA name such as America/New_York or Europe/London');
   }
   if (typeof patientRaw.born === 'string' && parseDay(patientRaw.born) === undefined && compiled(DATE).test(patientRaw.born)) {
-    c.error('date', ['patient', 'born'], `${show(patientRaw.born)} is not a real date`);
+    c.error('date', ['patient', 'born'], `patient.born: ${show(patientRaw.born)} is not a real date`);
   }
   const routine: Routine = {};
   if (isObj(patientRaw.routine)) for (const [k, v] of Object.entries(patientRaw.routine)) if (typeof v === 'string') { const m = parseHM(v); if (m !== undefined) routine[k] = m; }
@@ -271,6 +278,8 @@ function phaseOf(p: Obj, index: number, medDose: number, routine: Routine, c: Ch
     if (l) {
       ph.from = l.day;
       ph.fromMinute = l.minute;
+    } else if (compiled(DATETIME_LOCAL).test(p.from) && !compiled(DATE).test(p.from)) {
+      c.error('date', [...path, 'from'], `${pathText([...path, 'from'])}: ${show(p.from)} is not a real date-time`);
     } else ph.from = dayOf(p.from, c, [...path, 'from']);
   }
   ph.until = dayOf(p.until, c, [...path, 'until']);
@@ -320,9 +329,12 @@ function phaseOf(p: Obj, index: number, medDose: number, routine: Routine, c: Ch
         if (ph.times.length === 0 && p.times === undefined) c.error('needs-times', [...path], `${pathText(path)}: \`every: ${p.every}\` needs \`times\` (or a \`from\` date-time)`);
       } else {
         ph.everyMs = d.ms;
+        // Doses are identified by their minute (the log's `for:`): less than a minute apart they would collide,
+        // and a schedule engine asked for one every 60 ms runs out of memory.
+        if (d.ms < MINUTE) c.error('every', [...path, 'every'], `${pathText([...path, 'every'])}: "${p.every}" is less than a minute`, 'doses are counted in whole minutes; use 1min or more');
         if (p.times !== undefined) c.error('every', [...path, 'times'], `${pathText(path)}: \`every: ${p.every}\` counts elapsed time and cannot have \`times\``, 'use `every: Nd` with times, or `every: Nh` with a `from` date-time');
       }
-      if (ph.from === undefined) c.error('needs-from', [...path, 'every'], `${pathText([...path, 'every'])} needs \`from\`: where the counting starts`, ph.everyMs ? 'for example from: 2026-03-01T06:00' : 'for example from: 2026-03-01');
+      if (ph.from === undefined && p.from === undefined) c.error('needs-from', [...path, 'every'], `${pathText([...path, 'every'])} needs \`from\`: where the counting starts`, ph.everyMs ? 'for example from: 2026-03-01T06:00' : 'for example from: 2026-03-01');
     }
   }
   if (ph.count !== undefined && ph.from === undefined) c.error('needs-from', [...path, 'count'], `${pathText([...path, 'count'])} needs \`from\`: where the course starts`);

@@ -24,10 +24,26 @@ function lineEndIncl(text: string, i: number): number {
 function splice(text: string, at: number, del: number, ins: string): string {
   return text.slice(0, at) + ins + text.slice(at + del);
 }
-/** Insert whole lines at a line boundary, adding the missing newline at the end of the text. */
+/**
+ * Offset just after the line on which a node's content ends. A block
+ * collection's range already ends after its last newline; a scalar's or flow
+ * collection's ends mid-line.
+ */
+function afterNode(text: string, end: number): number {
+  return end > 0 && text[end - 1] === '\n' ? end : lineEndIncl(text, end);
+}
+/**
+ * Insert whole lines at a line boundary. At the end of a text without a final
+ * newline, the text keeps that style (so removing the lines again restores it).
+ */
 function insertLines(text: string, at: number, lines: string): string {
-  const pre = at > 0 && text[at - 1] !== '\n' ? '\n' : '';
-  return splice(text, at, 0, pre + lines);
+  if (at > 0 && text[at - 1] !== '\n') return splice(text, at, 0, '\n' + lines.replace(/\n$/, ''));
+  return splice(text, at, 0, lines);
+}
+/** The column of the first item's dash in a block list. */
+function dashIndent(text: string, seq: Node): string {
+  const ls = lineStart(text, seq.range![0]);
+  return ' '.repeat(text.slice(ls).search(/\S/));
 }
 
 function nodeAt(doc: Document.Parsed, path: Path): { node?: Node; pair?: Pair } {
@@ -96,7 +112,7 @@ function setText(head: string, doc: Document.Parsed, path: Path, value: unknown)
     // A block collection: replace its lines with new block lines at the same indentation.
     const ind = indentAt(head, s);
     const from = lineStart(head, s);
-    const to = lineEndIncl(head, e);
+    const to = afterNode(head, e);
     return splice(head, from, to - from, blockLines(value, ind));
   }
   const parentPath = path.slice(0, -1);
@@ -118,7 +134,7 @@ function setText(head: string, doc: Document.Parsed, path: Path, value: unknown)
   if (!last) throw refuse(`${parentPath.join('.')} is empty`);
   const ind = indentAt(head, (parent.items[0] as Pair<Node>).key!.range![0]);
   const endOfLast = (last.value as Node | null)?.range?.[1] ?? last.key!.range![1];
-  const at = lineEndIncl(head, endOfLast);
+  const at = afterNode(head, endOfLast);
   const lines = isPlainObj(value) || (Array.isArray(value) && value.length > 1 && value.every(isPlainObj))
     ? `${ind}${key}:\n${blockLines(value, ind + '  ')}`
     : `${ind}${key}: ${flow(value)}\n`;
@@ -143,7 +159,7 @@ function appendText(head: string, doc: Document.Parsed, path: Path, item: unknow
       const key = path[0]!;
       const itemText = blockMap(item, '  ', '- ');
       if (node && isScalar(node)) {
-        const at = lineEndIncl(head, node.range![1]);
+        const at = afterNode(head, node.range![1]);
         return insertLines(head, at, itemText);
       }
       return insertLines(head, head.length, `${key}:\n${itemText}`);
@@ -154,7 +170,9 @@ function appendText(head: string, doc: Document.Parsed, path: Path, item: unknow
   if (node.flow) {
     if (node.items.length === 0 && path.length === 1 && block) {
       // `medications: []`: turn it into a block list.
-      const [s, e] = node.range;
+      // (the space before `[]` goes too: `medications: []` becomes `medications:`)
+      const [e0, e] = node.range;
+      const s = head[e0 - 1] === ' ' ? e0 - 1 : e0;
       const at = lineEndIncl(head, e);
       const cleared = splice(head, s, e - s, '');
       return insertLines(cleared, at - (e - s), isPlainObj(item) ? blockMap(item, '  ', '- ') : `  - ${flow(item)}\n`);
@@ -167,8 +185,8 @@ function appendText(head: string, doc: Document.Parsed, path: Path, item: unknow
   const first = node.items[0] as Node | undefined;
   const last = node.items[node.items.length - 1] as Node | undefined;
   if (!first?.range || !last?.range) throw refuse(`${path.join('.')} is an empty block list`);
-  const ind = indentAt(head, lineStart(head, first.range[0]) + (head.slice(lineStart(head, first.range[0])).search(/\S/)));
-  const at = lineEndIncl(head, last.range[1]);
+  const ind = dashIndent(head, node);
+  const at = afterNode(head, last.range[1]);
   const text = block && isPlainObj(item) ? blockMap(item, ind, '- ') : `${ind}- ${flow(item)}\n`;
   return insertLines(head, at, text);
 }
@@ -187,7 +205,7 @@ function wrapText(head: string, doc: Document.Parsed, path: Path): string {
     return head.slice(0, colon + 1) + `\n${keyInd}  - ${mapText}` + head.slice(e);
   }
   const from = lineStart(head, s);
-  const to = lineEndIncl(head, e);
+  const to = afterNode(head, e);
   const col = s - from;
   const lines = head.slice(from, to).split('\n');
   const out = lines.map((ln, i) => {
@@ -245,15 +263,17 @@ export function appendLogEntry(l: Loaded, e: Parameters<typeof entryLine>[1]): s
   const { node, pair } = nodeAt(l.doc, ['log']);
   if (!pair) return insertLines(text, text.length, `log:\n${entryLine('  ', e)}`);
   if (node && isSeq(node) && !node.flow && node.items.length) {
-    const first = node.items[0] as Node;
     const last = node.items[node.items.length - 1] as Node;
-    return insertLines(text, lineEndIncl(text, last.range![1]), entryLine(indentAt(text, first.range![0]), e));
+    return insertLines(text, afterNode(text, last.range![1]), entryLine(dashIndent(text, node), e));
   }
   if (!node || (isScalar(node) && node.value === null) || (isSeq(node) && node.flow && node.items.length === 0)) {
     // `log:`, `log: ~` or `log: []`: clear the value and start a block list on the next line.
     const keyEnd = (pair.key as Node).range![1];
     let t = text;
-    if (node?.range && node.range[1] > node.range[0]) t = splice(t, node.range[0], node.range[1] - node.range[0], '');
+    if (node?.range && node.range[1] > node.range[0]) {
+      const s = t[node.range[0] - 1] === ' ' ? node.range[0] - 1 : node.range[0];
+      t = splice(t, s, node.range[1] - s, '');
+    }
     return insertLines(t, lineEndIncl(t, keyEnd), entryLine('  ', e));
   }
   throw refuse('the log is written as a flow list');
@@ -267,14 +287,15 @@ export function removeLastLogEntry(l: Loaded): string {
     if (!b.lines.length) throw new MedsError('empty-log', 'the log is empty: nothing to undo', { exitCode: EXIT.usage });
     const lastLine = b.lines[b.lines.length - 1]!;
     const endsNl = text[b.lastEntryEnd - 1] === '\n';
-    const start = b.lastEntryEnd - lastLine.length - (endsNl ? 1 : 0);
-    return splice(text, start, b.lastEntryEnd - start, '');
+    // Without a final newline, the newline before the line goes with it (the file keeps its style).
+    const start = b.lastEntryEnd - lastLine.length - (endsNl ? 1 : 0) - (endsNl ? 0 : 1);
+    return splice(text, Math.max(0, start), b.lastEntryEnd - Math.max(0, start), '');
   }
   const { node } = nodeAt(l.doc, ['log']);
   if (!node || !isSeq(node) || node.items.length === 0) throw new MedsError('empty-log', 'the log is empty: nothing to undo', { exitCode: EXIT.usage });
   if (node.flow) throw refuse('the log is written as a flow list');
   const last = node.items[node.items.length - 1] as Node;
   const from = lineStart(text, last.range![0]);
-  const to = lineEndIncl(text, last.range![1]);
+  const to = afterNode(text, last.range![1]);
   return splice(text, from, to - from, '');
 }

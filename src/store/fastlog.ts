@@ -82,12 +82,15 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * Groups: 1 at, 2 med, 3 for, 4 status, 5 reason, 6 dose, 7 extra.
  */
 export function strictEntryPattern(medIds: string[]): RegExp {
-  const ids = medIds.length ? medIds.map(escapeRe).sort((a, b) => b.length - a.length).join('|') : '(?!)';
+  // Only ids that YAML reads as strings: `med: 123` is a number to the parser, and that is the parser's to report.
+  const safe = medIds.filter((id) => typeof resolvePlain(id) === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id));
+  const ids = safe.length ? safe.map(escapeRe).sort((a, b) => b.length - a.length).join('|') : '(?!)';
   const date = '\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])';
   const time = '(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d)?';
-  const reason = '(?:, reason: ("(?:[^"\\\\\\n]|\\\\["\\\\/bfnrt])*"|[A-Za-z][A-Za-z0-9 ._/()-]*[A-Za-z0-9.)]))?';
+  // A plain reason is text YAML keeps as a string: not null/true/false in any of their spellings.
+  const reason = '(?:, reason: ("(?:[^"\\\\\\n]|\\\\["\\\\/bfnrt])*"|(?!(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)(?:,| \\}))[A-Za-z][A-Za-z0-9 ._/()-]*[A-Za-z0-9.)]))?';
   return new RegExp(
-    `^ *- \\{ at: (${date}T${time}(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)), med: (${ids}), (?:for: (${date}T${time}), )?status: (taken|skipped)${reason}(?:, dose: ([1-9]\\d*|0?\\.\\d+|[1-9]\\d*\\.\\d+))?(, extra: true)? \\}(?: +#.*)?$`,
+    `^ *- \\{ at: (${date}T${time}(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)), med: (${ids}), (?:for: (${date}T${time}), )?status: (taken|skipped)${reason}(?:, dose: ([1-9]\\d*(?:\\.\\d+)?|0?\\.\\d*[1-9]\\d*))?(, extra: true)? \\}(?: +#.*)?$`,
   );
 }
 
@@ -118,6 +121,7 @@ export function tokenizeFlowLine(line: string): Record<string, FlowValue> | unde
     const km = /^[A-Za-z_][A-Za-z0-9_]*/.exec(line.slice(i));
     if (!km) return undefined;
     const key = km[0];
+    if (resolvePlain(key) !== key) return undefined; // null/true/false keys: the parser decides
     i += key.length;
     if (line[i] !== ':' || line[i + 1] !== ' ') return undefined;
     i += 2;

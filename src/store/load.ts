@@ -3,8 +3,8 @@
  * full YAML parser), validate it, and keep what a later edit needs (the text,
  * the parsed head with its source ranges, the log block).
  */
-import { readFileSync } from 'node:fs';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { readFileSync, statSync } from 'node:fs';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { EXIT, MedsError, type Problem, type SourcePos } from '../errors.js';
 import { Clock, formatDay, parseDay, parseInstant } from '../core/time.js';
 import type { LogEntry, Millis, Regimen } from '../model/types.js';
@@ -37,8 +37,13 @@ export interface Loaded {
 
 export function readRegimenText(path: string): string {
   try {
+    // Only a regular file of bounded size is read: a device such as /dev/zero never ends.
+    const st = statSync(path);
+    if (!st.isFile() && !st.isDirectory()) throw new MedsError('read-failed', `${path} is not a regular file`, { exitCode: EXIT.ioError, hint: 'point --file or $MEDS_FILE at a regimen file' });
+    if (st.size > MAX_TEXT) throw invalid(path, [{ severity: 'error', code: 'too-large', path: [], message: `the file is larger than ${MAX_TEXT / 1024 / 1024} MB`, pos: { file: path, line: 1, col: 1 } }]);
     return readFileSync(path, 'utf8');
   } catch (err) {
+    if (err instanceof MedsError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new MedsError('missing', `no regimen file at ${path}`, { exitCode: EXIT.missing, hint: 'create one with `meds init`, or point at one with --file or $MEDS_FILE', cause: err });
     if (code === 'EISDIR') throw new MedsError('read-failed', `${path} is a folder, not a regimen file`, { exitCode: EXIT.ioError, cause: err });
@@ -81,17 +86,21 @@ function parseDoc(text: string, path: string): { doc: Document.Parsed; lc: LineC
   return { doc, lc };
 }
 
-function toJS(doc: Document.Parsed, path: string): unknown {
+function toJS(doc: Document.Parsed, path: string, lc: LineCounter): unknown {
   try {
     return doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    throw invalid(path, [{ severity: 'error', code: 'yaml', path: [], message: `YAML: ${(err as Error).message}` }]);
+    // (An alias bomb: point at the first alias.)
+    let at = 0;
+    visit(doc, { Alias: (_, node) => ((at = node.range?.[0] ?? 0), visit.BREAK) });
+    const p = lc.linePos(at);
+    throw invalid(path, [{ severity: 'error', code: 'yaml', path: [], message: `YAML: ${(err as Error).message}`, pos: { file: path, line: p.line, col: p.col } }]);
   }
 }
 
 function parseFull(text: string, path: string): Loaded {
   const { doc, lc } = parseDoc(text, path);
-  const raw = toJS(doc, path);
+  const raw = toJS(doc, path, lc);
   const locate = docLocator(doc, lc, path);
   const { regimen, problems } = validateRegimen(raw, locate);
   if (!regimen) throw invalid(path, problems);
@@ -105,15 +114,17 @@ function parseFast(text: string, path: string, block: LogBlock, opts: LoadOption
   const head = /\S/.test(tail) ? text.slice(0, block.keyStart) + text.slice(block.keyStart, block.end).replace(/[^\n]/g, ' ') + tail : text.slice(0, block.keyStart);
   const { doc, lc } = parseDoc(head, path);
   if (doc.has('log')) return undefined;
-  const raw = toJS(doc, path) as Record<string, unknown> | null;
+  const raw = toJS(doc, path, lc) as Record<string, unknown> | null;
   const headLocate = docLocator(doc, lc, path);
-  const entryPos = (i: number, key?: string): SourcePos => {
+  const entryPos = (i: number, key: string | undefined, asKey: boolean): SourcePos => {
     const line = block.lines[i]!;
-    const col = key ? line.indexOf(`${key}:`) : line.indexOf('-');
+    // Like the parser's positions: a key path points at the value, or at the key when asked for it.
+    const k = key ? line.indexOf(`${key}: `) : -1;
+    const col = k < 0 ? line.indexOf('{') : asKey ? k : k + key!.length + 2;
     return { file: path, line: block.lineNumbers[i]!, col: (col < 0 ? 0 : col) + 1 };
   };
   const locate: Locate = (p, key) => {
-    if (p[0] === 'log' && typeof p[1] === 'number') return entryPos(p[1], typeof p[2] === 'string' ? p[2] : undefined);
+    if (p[0] === 'log' && typeof p[1] === 'number') return entryPos(p[1], typeof p[2] === 'string' ? p[2] : undefined, !!key);
     return headLocate(p, key);
   };
   const withEmptyLog = raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...raw, log: [] } : raw;
@@ -134,7 +145,9 @@ function parseFast(text: string, path: string, block: LogBlock, opts: LoadOption
     if (strict.test(line)) {
       // The pattern proves the shape; only calendar dates (day 29 to 31) need a further look.
       if (!realDate(line, atCol) || !realForDate(line, atCol)) {
-        checker.error('date', ['log', i], `${pathText(['log', i])}: the date in ${JSON.stringify(line.trim())} does not exist`);
+        // Let the general path word it exactly as the full parser does.
+        const obj = tokenizeFlowLine(line)!;
+        logEntryOf(obj, i, clock, ids, checker, ['log', i], block.lineNumbers[i]);
         continue;
       }
       if (cutoff !== undefined && line.slice(atCol, atCol + 10) < cutoff) {
@@ -204,6 +217,9 @@ export function docLocator(doc: Document.Parsed, lc: LineCounter, file: string):
 }
 
 export function invalid(path: string, problems: Problem[]): MedsError {
+  // In file order, so the headline is the first problem in the file whichever path found it.
+  const at = (p: Problem) => (p.pos ? p.pos.line * 1e6 + p.pos.col : 0);
+  problems = [...problems].sort((a, b) => at(a) - at(b));
   const errors = problems.filter((p) => p.severity === 'error');
   const first = errors[0] ?? problems[0];
   for (const p of problems) if (p.pos && !p.pos.file) p.pos.file = path;

@@ -1,0 +1,522 @@
+/**
+ * The fast log path must read every file exactly as the full YAML parser does:
+ * the same regimen (log entries with their `line`), the same warnings, the same
+ * errors. Where it cannot be sure, it must hand the file to the full parser.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import { MedsError } from '../../src/errors.js';
+import { parseRegimen, type LoadOptions } from '../../src/store/load.js';
+import { findLogBlock, resolvePlain, strictEntryPattern, tokenizeFlowLine } from '../../src/store/fastlog.js';
+import { ROOT } from '../helpers/cli.js';
+
+const P = 'regimen.yaml';
+const EXAMPLE = readFileSync(join(ROOT, 'examples', 'regimen.yaml'), 'utf8');
+/** The example without its log: everything up to the `log:` line. */
+const HEAD = EXAMPLE.slice(0, EXAMPLE.indexOf('\nlog:') + 1);
+/** 1-based lines of the example's log entries. */
+const ENTRY_LINES = EXAMPLE.split('\n').flatMap((l, i) => (l.startsWith('  - { at:') ? [i + 1] : []));
+
+type Outcome =
+  | { ok: true; regimen: unknown; warnings: { path: unknown; message: string; line?: number }[]; logCount: number }
+  | { ok: false; exitCode: number; problems: { path: unknown; message: string; line?: number }[] };
+
+function outcome(text: string, opts: LoadOptions): Outcome & { fast?: boolean } {
+  try {
+    const l = parseRegimen(text, P, opts);
+    return { ok: true, regimen: l.regimen, warnings: l.warnings.map((w) => ({ path: w.path, message: w.message, line: w.pos?.line })), logCount: l.logCount, fast: !!l.logBlock };
+  } catch (err) {
+    if (!(err instanceof MedsError)) throw err;
+    const problems = (err.problems ?? []).map((p) => ({ path: p.path, message: p.message, line: p.pos?.line }));
+    // The order of problems is compared separately (see 'reports problems in file order').
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.message.localeCompare(b.message));
+    return { ok: false, exitCode: err.exitCode, problems };
+  }
+}
+
+/** Both readers on one text; the fast one must agree with the full one in every respect. */
+function expectSameOnBothPaths(text: string): { fast: Outcome & { fast?: boolean }; full: Outcome } {
+  const fast = outcome(text, {});
+  const full = outcome(text, { full: true });
+  expect(full.fast).not.toBe(true);
+  expect({ ...fast, fast: undefined }).toEqual({ ...full, fast: undefined });
+  return { fast, full };
+}
+
+const log = (...lines: string[]) => `${HEAD}log:\n${lines.map((l) => (l === '' || l.startsWith('#') ? l : `  ${l}`)).join('\n')}\n`;
+
+interface FileCase {
+  name: string;
+  text: string;
+  /** Whether the fast path should be the one that read it (false: it rightly hands over to the full parser). */
+  fast: boolean;
+  entries?: number;
+}
+
+const FILES: FileCase[] = [
+  { name: 'the example', text: EXAMPLE, fast: true, entries: 2 },
+  {
+    name: 'double-quoted reasons with commas, #, quotes, escapes and unicode',
+    text: log(
+      '- { at: 2026-03-08T07:04-04:00, med: metformin, for: 2026-03-08T07:00, status: skipped, reason: "out of stock, ordered" }',
+      '- { at: 2026-03-08T09:30-04:00, med: apixaban, for: 2026-03-08T09:00, status: skipped, reason: "see note #3" }',
+      '- { at: 2026-03-08T09:31-04:00, med: apixaban, status: skipped, reason: "doctor said \\"wait\\"" }',
+      '- { at: 2026-03-08T09:32-04:00, med: apixaban, status: skipped, reason: "café — naïve ☕ 薬" }',
+      '- { at: 2026-03-08T09:33-04:00, med: apixaban, status: skipped, reason: "tab\\there, slash \\/ and \\u00e9" }',
+      '- { at: 2026-03-08T09:34-04:00, med: apixaban, status: skipped, reason: "back\\\\slash" }',
+      '- { at: 2026-03-08T09:35-04:00, med: apixaban, status: skipped, reason: "" }',
+    ),
+    fast: true,
+    entries: 7,
+  },
+  {
+    name: 'plain reasons (letters, spaces, dots, parentheses, slashes, dashes)',
+    text: log(
+      '- { at: 2026-03-08T07:04-04:00, med: metformin, for: 2026-03-08T07:00, status: skipped, reason: felt dizzy (mild). }',
+      '- { at: 2026-03-08T09:30-04:00, med: apixaban, for: 2026-03-08T09:00, status: skipped, reason: nausea/vomiting - see GP }',
+      '- { at: 2026-03-08T09:31-04:00, med: apixaban, status: skipped, reason: Dr. Lee said so }',
+    ),
+    fast: true,
+    entries: 3,
+  },
+  {
+    name: 'single-quoted values, with a doubled quote',
+    text: log(
+      "- { at: '2026-03-08T07:04-04:00', med: 'metformin', for: '2026-03-08T07:00', status: 'taken' }",
+      "- { at: 2026-03-08T09:30-04:00, med: apixaban, status: skipped, reason: 'it''s the 3rd, #2' }",
+    ),
+    fast: true,
+    entries: 2,
+  },
+  {
+    name: 'doses: 0.5, .5, 2, 1.25, 1.0 and 1e0',
+    text: log(
+      '- { at: 2026-03-08T07:04-04:00, med: metformin, for: 2026-03-08T07:00, status: taken, dose: 0.5 }',
+      '- { at: 2026-03-08T09:04-04:00, med: apixaban, for: 2026-03-08T09:00, status: taken, dose: .5 }',
+      '- { at: 2026-03-08T10:00-04:00, med: ibuprofen, status: taken, dose: 2 }',
+      '- { at: 2026-03-08T16:00-04:00, med: ibuprofen, status: taken, dose: 1.25 }',
+      '- { at: 2026-03-08T23:00-04:00, med: ibuprofen, status: taken, dose: 1.0 }',
+      '- { at: 2026-03-09T05:00-04:00, med: ibuprofen, status: taken, dose: 1e0 }',
+    ),
+    fast: true,
+    entries: 6,
+  },
+  {
+    name: 'extra doses, and `extra: false`',
+    text: log(
+      '- { at: 2026-03-08T07:04-04:00, med: metformin, for: 2026-03-08T07:00, status: taken }',
+      '- { at: 2026-03-08T07:30-04:00, med: metformin, status: taken, extra: true }',
+      '- { at: 2026-03-08T07:31-04:00, med: metformin, status: taken, extra: false }',
+      '- { at: 2026-03-08T07:32-04:00, med: metformin, status: taken, dose: 2, extra: true }',
+    ),
+    fast: true,
+    entries: 4,
+  },
+  {
+    name: 'comments and blank lines between entries, at column 0 and indented, and after entries',
+    text: log(
+      '# first week',
+      '- { at: 2026-03-08T07:04-04:00, med: metformin, for: 2026-03-08T07:00, status: taken }   # with breakfast',
+      '',
+      '  # indented comment',
+      '- { at: 2026-03-08T09:30-04:00, med: apixaban, for: 2026-03-08T09:00, status: skipped, reason: nausea }',
+      '',
+      '',
+      '# trailing comment',
+      '',
+    ),
+    fast: true,
+    entries: 2,
+  },
+  {
+    name: 'a key after the log (settings)',
+    text:
+      EXAMPLE.replace(/^settings:\n.*\n/m, '') +
+      '\n# settings come last in this file\nsettings:\n  window: { early: 30min, late: 3h }\n',
+    fast: true,
+    entries: 2,
+  },
+  {
+    name: 'a key after the log that makes the head invalid (settings.window.late: "soon")',
+    text: EXAMPLE.replace(/^settings:\n.*\n/m, '') + 'settings:\n  window: { early: 30min, late: soon }\n',
+    fast: true,
+  },
+  {
+    name: 'entries at the indentation of `log:` itself',
+    text: `${HEAD}log:\n- { at: 2026-03-08T07:04-04:00, med: metformin, for: 2026-03-08T07:00, status: taken }\n- { at: 2026-03-08T09:30-04:00, med: apixaban, status: taken }\n`,
+    fast: true,
+    entries: 2,
+  },
+  {
+    name: 'entries indented by four spaces',
+    text: `${HEAD}log:\n    - { at: 2026-03-08T07:04-04:00, med: metformin, for: 2026-03-08T07:00, status: taken }\n    - { at: 2026-03-08T09:30-04:00, med: apixaban, status: taken }\n`,
+    fast: true,
+    entries: 2,
+  },
+  {
+    name: 'keys in another order, extra spaces, a note, seconds, Z, a local `at` and a `for` with a space',
+    text: log(
+      '- { med: metformin, status: taken, at: 2026-03-08T07:04-04:00, for: 2026-03-08T07:00 }',
+      '- {   at:   2026-03-08T13:30:15Z ,  med: apixaban , status: taken  }',
+      '- { at: 2026-03-08T15:00, med: ibuprofen, status: taken, note: with water }',
+      '- { at: 2026-03-08T18:01:30-04:00, med: metformin, for: 2026-03-08 18:00, status: taken }',
+      '- { at: 2026-03-08T21:01-04:00, med: apixaban, for: 2026-03-08T21:00:00, status: taken }',
+    ),
+    fast: true,
+    entries: 5,
+  },
+  {
+    name: 'an unknown key in an entry (a warning on both paths)',
+    text: log('- { at: 2026-03-08T07:04-04:00, med: metformin, for: 2026-03-08T07:00, status: taken, mood: good }'),
+    fast: true,
+    entries: 1,
+  },
+  {
+    name: 'a file with CRLF line ends',
+    text: EXAMPLE.replace(/\n/g, '\r\n'),
+    fast: false,
+    entries: 2,
+  },
+  {
+    name: 'a file with a byte-order mark',
+    text: '\ufeff' + EXAMPLE,
+    fast: false,
+    entries: 2,
+  },
+  { name: '`log: []`', text: `${HEAD}log: []\n`, fast: false, entries: 0 },
+  { name: '`log: []` with a comment', text: `${HEAD}log: []   # nothing yet\n`, fast: false, entries: 0 },
+  { name: 'no log key at all', text: HEAD, fast: false, entries: 0 },
+  {
+    name: 'block-style entries',
+    text: `${HEAD}log:\n  - at: 2026-03-08T07:04-04:00\n    med: metformin\n    for: 2026-03-08T07:00\n    status: taken\n  - at: 2026-03-08T09:30-04:00\n    med: apixaban\n    status: skipped\n    reason: "a, b"\n`,
+    fast: false,
+    entries: 2,
+  },
+  {
+    name: 'flow lines mixed with a block-style entry',
+    text: log('- { at: 2026-03-08T07:04-04:00, med: metformin, for: 2026-03-08T07:00, status: taken }', '- at: 2026-03-08T09:30-04:00', '  med: apixaban', '  status: taken'),
+    fast: false,
+    entries: 2,
+  },
+  {
+    name: 'an entry with an anchor, and one with a tag (handed to the full parser)',
+    text: log('- { at: 2026-03-08T07:04-04:00, med: &m metformin, status: taken }', '- { at: 2026-03-08T18:04-04:00, med: !!str metformin, status: taken }'),
+    fast: false,
+    entries: 2,
+  },
+  {
+    name: 'an entry continued over two lines',
+    text: log('- { at: 2026-03-08T07:04-04:00, med: metformin,', '    for: 2026-03-08T07:00, status: taken }'),
+    fast: false,
+    entries: 1,
+  },
+  {
+    name: 'invalid entries (unknown medication, impossible dose): the same problems',
+    text: log(
+      '- { at: 2026-03-08T07:04-04:00, med: metfromin, status: taken }',
+      '- { at: 2026-03-08T09:04-04:00, med: apixaban, status: taken, dose: -1 }',
+      '- { at: 2026-03-08T09:05-04:00, med: apixaban, status: done }',
+    ),
+    fast: true,
+  },
+  {
+    name: 'a duplicate key in an entry (a YAML error on both paths)',
+    text: log('- { at: 2026-03-08T07:04-04:00, med: metformin, med: apixaban, status: taken }'),
+    fast: false,
+  },
+  {
+    name: 'two log keys (a YAML error on both paths)',
+    text: `${HEAD}log:\n  - { at: 2026-03-08T07:04-04:00, med: metformin, status: taken }\nlog:\n  - { at: 2026-03-08T09:04-04:00, med: apixaban, status: taken }\n`,
+    fast: false,
+  },
+];
+
+describe('the fast log path gives the same result as the full YAML parser', () => {
+  for (const c of FILES) {
+    it(`${c.name}`, () => {
+      const { fast, full } = expectSameOnBothPaths(c.text);
+      if (c.entries !== undefined) {
+        expect(full.ok).toBe(true);
+        if (full.ok) expect((full.regimen as { log: unknown[] }).log).toHaveLength(c.entries);
+        expect(fast.fast).toBe(c.fast);
+      } else {
+        expect(full.ok).toBe(false);
+      }
+    });
+  }
+
+  it('gives each entry the line it is on', () => {
+    const l = parseRegimen(EXAMPLE, P);
+    expect(l.logBlock).toBeDefined();
+    expect(l.regimen.log.map((e) => e.line)).toEqual(ENTRY_LINES);
+    expect(EXAMPLE.split('\n')[ENTRY_LINES[0]! - 1]).toContain('med: metformin');
+  });
+
+  // The headline error (the message, position and hint shown first) should be the first problem in the file
+  // on both paths. The fast path reports log problems line by line; the full path reports every schema
+  // problem (log[1].dose) before any meds-specific one (log[0]'s unknown medication), so its headline is
+  // a later line. Regression test: problems used to come in check order, not file order.
+  it('reports problems in file order, so the headline error is the same on both paths', () => {
+    const text = log('- { at: 2026-03-08T07:04-04:00, med: metfromin, status: taken }', '- { at: 2026-03-08T09:04-04:00, med: apixaban, status: taken, dose: -1 }');
+    const first = (opts: LoadOptions) => {
+      try {
+        parseRegimen(text, P, opts);
+      } catch (err) {
+        return (err as MedsError).message;
+      }
+      return undefined;
+    };
+    expect(first({})).toContain('log[0] names medication "metfromin"');
+    expect(first({ full: true })).toBe(first({}));
+  });
+
+  it('reads 2,000 generated entries identically', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const d = new Date(Date.UTC(2026, 0, 1) + i * 6 * 3600_000);
+      const iso = d.toISOString().slice(0, 16);
+      const kinds = [
+        `- { at: ${iso}Z, med: metformin, status: taken }`,
+        `- { at: ${iso}Z, med: apixaban, status: skipped, reason: "n${i}, #x" }`,
+        `- { at: ${iso}Z, med: ibuprofen, status: taken, dose: ${(i % 4) + 0.5} }`,
+        `- { at: ${iso}Z, med: metformin, status: taken, extra: true }`,
+      ];
+      lines.push(kinds[i % 4]!);
+      if (i % 97 === 0) lines.push('# a comment', '');
+    }
+    const { fast } = expectSameOnBothPaths(log(...lines));
+    expect(fast.fast).toBe(true);
+  });
+});
+
+describe('lines where the strict pattern must defer to the parser', () => {
+  // Regression test (a bug found and fixed; the text says what used to happen): an empty `log:` (what `meds undo` leaves after removing the only entry of `log:\n  - {..}`)
+  // is accepted by the fast path (load.ts replaces the log by []), but the full parser reports
+  // "log should be a list, not empty" (exit 65), e.g. once the file has CRLF line ends.
+  it('an empty `log:` reads the same on both paths', () => {
+    expectSameOnBothPaths(`${HEAD}log:\n`);
+    expectSameOnBothPaths(`${HEAD}log:          # nothing yet\n\n`);
+  });
+
+  // Regression test (a bug found and fixed; the text says what used to happen): the strict pattern's plain `reason` accepts words that YAML resolves to null or a boolean
+  // (null, Null, NULL, true, True, TRUE, false, ...). The full parser reports "log[0].reason should be text";
+  // the fast path stores the word as the reason.
+  it('a plain reason that YAML reads as null or a boolean is rejected on both paths', () => {
+    for (const word of ['null', 'Null', 'true', 'False']) {
+      const { fast } = expectSameOnBothPaths(log(`- { at: 2026-03-08T09:30-04:00, med: apixaban, for: 2026-03-08T09:00, status: skipped, reason: ${word} }`));
+      expect(fast.ok).toBe(false);
+    }
+  });
+
+  // Regression test (a bug found and fixed; the text says what used to happen): the strict pattern matches a medication id textually; an id written quoted in medications
+  // ("123") but plain in the log (`med: 123`, a number to YAML) is accepted by the fast path, while the
+  // full parser reports "log[0].med should be text, not 123".
+  it('a numeric-looking medication id written plain in the log is read the same on both paths', () => {
+    const text = HEAD.replace('  - id: metformin ', '  - id: "123"     ') + 'log:\n  - { at: 2026-03-08T07:04-04:00, med: 123, status: taken }\n';
+    expect(outcome(text, { full: true }).ok).toBe(false);
+    expectSameOnBothPaths(text);
+  });
+
+  // Regression test (a bug found and fixed; the text says what used to happen): see validate.test.ts: `dose: 0.0` passes the strict pattern.
+  it('a zero dose written 0.0 is rejected on both paths', () => {
+    expectSameOnBothPaths(log('- { at: 2026-03-08T07:04-04:00, med: metformin, status: taken, dose: 0.0 }'));
+  });
+});
+
+describe('logFrom: entries before the cutoff may be skipped, never read differently', () => {
+  it('builds a subset of the full log, entry for entry, and says the log is incomplete', () => {
+    const text = log(
+      '- { at: 2026-01-02T07:04-05:00, med: metformin, status: taken }',
+      '- { at: 2026-03-08T07:04-04:00, med: metformin, for: 2026-03-08T07:00, status: taken }',
+      '- { at: 2026-03-08T09:30-04:00, med: apixaban, status: skipped, reason: "x, y" }',
+    );
+    const full = parseRegimen(text, P, { full: true });
+    const fast = parseRegimen(text, P, { logFrom: Date.UTC(2026, 2, 8, 12) });
+    expect(fast.logComplete).toBe(false);
+    expect(fast.logCount).toBe(3);
+    expect(fast.regimen.log).toEqual(full.regimen.log.slice(1));
+    const { log: _l1, ...fastRest } = fast.regimen;
+    const { log: _l2, ...fullRest } = full.regimen;
+    expect(fastRest).toEqual(fullRest);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The tokenizer against the `yaml` package, scalar by scalar.
+
+/** What `yaml` makes of a one-line flow-map list item, read as load.ts reads files; undefined when it is an error. */
+function yamlReads(line: string): Record<string, unknown> | undefined {
+  const doc = parseDocument(line, { uniqueKeys: true, strict: true, prettyErrors: false });
+  if (doc.errors.length || doc.warnings.length) return undefined;
+  const v = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  if (!Array.isArray(v) || v.length !== 1) return undefined;
+  return v[0] as Record<string, unknown>;
+}
+
+const PLAIN_SCALARS = [
+  // integers
+  '0', '1', '-1', '+1', '007', '-0', '+0', '1234567890', '99999999999999999999', '1_000',
+  // hexadecimal and octal (core schema: lowercase prefix, no sign)
+  '0x1F', '0x1f', '0xff', '0X1F', '-0x1F', '+0x1F', '0x', '0xG', '0o17', '0o8', '0O17', '-0o17', '0o',
+  // floats
+  '1.5', '.5', '-.5', '+.5', '1.', '0.', '1e3', '1E3', '1e+3', '1e-3', '-1.5e+3', '.5e3', '1.e3', '1e', 'e3', '1e1000', '0.0', '00.5', '1.2.3', '.', '+', '-5.',
+  // infinities and NaN
+  '.inf', '-.inf', '+.inf', '.Inf', '.INF', '.iNf', 'inf', '.nan', '.NaN', '.NAN', '-.nan', 'nan', 'NaN',
+  // null
+  '~', 'null', 'Null', 'NULL', 'nUll', 'nulls',
+  // booleans (YAML 1.2: only true/false in three spellings)
+  'true', 'True', 'TRUE', 'tRue', 'false', 'False', 'FALSE', 'yes', 'no', 'on', 'off', 'y', 'n', 'Yes',
+  // dates and times stay strings in the core schema
+  '2026-03-08', '2026-03-08T07:00', '2026-03-08T07:04-04:00', '2026-03-08T07:04:05.5Z', '2026-02-30', '07:00', '7:00', '08:30', '1:30:00', '190:20:30',
+  // other words
+  'metformin', 'a-b', 'a_b', 'hello world', 'a#b', 'a:b', 'http://x.org/a?b=c', 'é', '☕', '-x', '.x', 'x.', 'Dr. Lee', 'a  b', '0b101',
+];
+
+describe('resolvePlain agrees with yaml on every plain scalar', () => {
+  it.each(PLAIN_SCALARS)('%s', (s) => {
+    const y = yamlReads(`- { k: ${s} }`);
+    expect(y, `yaml cannot read ${s}`).toBeDefined();
+    expect(Object.is(resolvePlain(s), y!.k) || (Number.isNaN(resolvePlain(s)) && Number.isNaN(y!.k))).toBe(true);
+    expect(typeof resolvePlain(s)).toBe(typeof y!.k);
+  });
+});
+
+const VALUES = [
+  ...PLAIN_SCALARS,
+  // quoted
+  '"quoted"', '"a, b"', '"#"', '"a # b"', '"say \\"hi\\""', '"\\u00e9"', '"\\/"', '"tab\\t"', '"back\\\\slash"', '"é ☕"', '""',
+  '"\\x41"', '"\\e"', '"\\N"', '"\\_"', '"\\U0001F600"', '"\\ud83d\\ude00"', '"unterminated', '"a"b"',
+  "'single'", "'it''s'", "''", "'a, b'", "'#'", "'a\\nb'", "'unterminated", "'''",
+  // things the tokenizer must leave to the parser
+  '&a x', '*a', '!tag x', '!!str 1', '[1]', '[a, b]', '{a: 1}', '| x', '> x', '@x', '`x`', '%x', '? x', '- x', '-', 'a: b', 'a #c', 'x]', '',
+];
+
+describe('tokenizeFlowLine agrees with yaml on every value, or returns undefined', () => {
+  it.each(VALUES)('{ k: %s }', (s) => {
+    const line = `  - { k: ${s} }`;
+    const t = tokenizeFlowLine(line);
+    if (t === undefined) return; // it handed the line over
+    const y = yamlReads(line);
+    expect(y, `the tokenizer read ${JSON.stringify(line)} though yaml rejects it`).toBeDefined();
+    expect(Object.keys(t)).toEqual(Object.keys(y!));
+    expect(Object.is(t.k, y!.k) || (Number.isNaN(t.k) && Number.isNaN(y!.k))).toBe(true);
+  });
+
+  it('reads every plain scalar and simple quoted string itself (it does not give up on them)', () => {
+    for (const s of [...PLAIN_SCALARS, '"quoted"', '"a, b"', '"say \\"hi\\""', '"\\u00e9"', "'it''s'", "'a, b'"]) {
+      expect(tokenizeFlowLine(`- { k: ${s} }`), s).toBeDefined();
+    }
+  });
+});
+
+const LINES: string[] = [
+  '- { at: 2026-03-08T07:04-04:00, med: metformin, for: 2026-03-08T07:00, status: taken }',
+  '  - { at: 2026-03-08T07:04-04:00, med: metformin, status: skipped, reason: "a, b" }   # comment',
+  '- {}',
+  '- { }',
+  '- {  a: 1  ,b: 2 }',
+  '- { a: 1, }',
+  '- { a: 1 } trailing',
+  '- { a: 1 }#c',
+  '- { a: 1 }  # c',
+  '- { a: 1, a: 2 }',
+  '- { a:1 }',
+  '- { a : 1 }',
+  '- { "a": 1 }',
+  "- { 'a': 1 }",
+  '- { a: 1',
+  '- { a: [1, 2] }',
+  '- { a: { b: 1 } }',
+  '- { a: 1, b }',
+  '- { a }',
+  '- {a: 1}',
+  '-{ a: 1 }',
+  '- { a: 1 } }',
+  '- { a: "x" "y" }',
+  '- { a: \t1 }',
+  '- { a: 1,\tb: 2 }',
+  '- { _a: 1, a_1: 2, A: 3 }',
+  '- { true: 1 }',
+  '- { null: 1 }',
+  '- { Null: 1 }',
+  '- { 1: a }',
+  '- { a-b: 1 }',
+  '- { a.b: 1 }',
+  '- { <<: 1 }',
+  '- { a: b: c }',
+  '- { a: b, c: d, e: f, g: h, i: j, k: l }',
+  '- { reason: felt dizzy (mild). }',
+  '- { a: x, b: "}", c: \'{\' }',
+];
+
+// Regression test (a bug found and fixed; the text says what used to happen): a `null`, `Null`, `NULL` key is the null key to YAML, which `yaml` turns into the property "" ;
+// the tokenizer keeps the word as the key. It should return undefined for keys that resolve to null.
+const NULL_KEY_LINES = new Set(['- { null: 1 }', '- { Null: 1 }']);
+
+describe('tokenizeFlowLine on whole lines', () => {
+  it.each([...NULL_KEY_LINES])('%s agrees with yaml (null key) or is left to the parser', (line) => {
+    const t = tokenizeFlowLine(line);
+    if (t !== undefined) expect(t).toEqual(yamlReads(line));
+  });
+  it.each(LINES.filter((l) => !NULL_KEY_LINES.has(l)))('%s', (line) => {
+    const t = tokenizeFlowLine(line);
+    if (t === undefined) return;
+    const y = yamlReads(line.trimStart());
+    expect(y, `the tokenizer read ${JSON.stringify(line)} though yaml rejects it`).toBeDefined();
+    expect(t).toEqual(y);
+    expect(Object.keys(t)).toEqual(Object.keys(y!));
+  });
+});
+
+describe('strictEntryPattern (lines meds writes)', () => {
+  const re = strictEntryPattern(['metformin', 'apixaban', 'a.b']);
+  const yes = [
+    '  - { at: 2026-03-08T07:04-04:00, med: metformin, for: 2026-03-08T07:00, status: taken }',
+    '  - { at: 2026-03-08T07:04Z, med: apixaban, status: skipped, reason: "x, y" }',
+    '  - { at: 2026-03-08T07:04:59+05:30, med: a.b, status: taken, dose: 0.5, extra: true }  # c',
+    '- { at: 2026-03-08T07:04-04:00, med: metformin, status: skipped, reason: nausea }',
+  ];
+  const no = [
+    '  - { at: 2026-03-08T07:04, med: metformin, status: taken }', // no offset
+    '  - { at: 2026-03-08T24:04-04:00, med: metformin, status: taken }',
+    '  - { at: 2026-13-08T07:04-04:00, med: metformin, status: taken }',
+    '  - { at: 2026-03-08T07:04-04:00, med: metforminx, status: taken }',
+    '  - { at: 2026-03-08T07:04-04:00, med: aXb, status: taken }', // the dot is not a wildcard
+    '  - { at: 2026-03-08T07:04-04:00, med: metformin, status: done }',
+    '  - { at: 2026-03-08T07:04-04:00, med: metformin, status: taken, dose: 0 }',
+    '  - { at: 2026-03-08T07:04-04:00, med: metformin, status: taken, dose: -1 }',
+    '  - { at: 2026-03-08T07:04-04:00, med: metformin, status: taken, extra: false }',
+    '  - { at: 2026-03-08T07:04-04:00, med: metformin, status: skipped, reason: see #3 }',
+    '  - { at: 2026-03-08T07:04-04:00, med: metformin, status: skipped, reason: a: b }',
+    '  - { status: taken, at: 2026-03-08T07:04-04:00, med: metformin }',
+  ];
+  it.each(yes)('accepts %s', (l) => expect(re.test(l)).toBe(true));
+  it.each(no)('leaves %s to the tokenizer', (l) => expect(re.test(l)).toBe(false));
+
+  it('every line it accepts is read by yaml as the same entry the tokenizer reads', () => {
+    for (const l of yes) expect(tokenizeFlowLine(l)).toEqual(yamlReads(l.trimStart()));
+  });
+});
+
+describe('findLogBlock', () => {
+  it('finds the example log: its two entry lines, indented two spaces, up to the end of the file', () => {
+    const b = findLogBlock(EXAMPLE)!;
+    expect(ENTRY_LINES).toHaveLength(2);
+    expect(b.lineNumbers).toEqual(ENTRY_LINES);
+    expect(b.indent).toBe('  ');
+    expect(EXAMPLE.slice(b.keyStart, b.keyStart + 4)).toBe('log:');
+    expect(b.end).toBe(EXAMPLE.length);
+    expect(b.lastEntryEnd).toBe(EXAMPLE.length);
+  });
+
+  it.each([
+    ['`log: []`', `${HEAD}log: []\n`],
+    ['block entries', `${HEAD}log:\n  - at: x\n`],
+    ['mixed indentation', `${HEAD}log:\n  - { a: 1 }\n    - { a: 1 }\n`],
+    ['no log', HEAD],
+  ])('declines %s', (_n, text) => {
+    expect(findLogBlock(text)).toBeUndefined();
+  });
+});
