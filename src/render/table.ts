@@ -1,6 +1,9 @@
 /**
- * cli-table3, wrapped once: borderless columns, and no ANSI codes at all
- * (its header and border styles emit them even when piped) unless color is on.
+ * Tables, in one place: borderless columns, and no ANSI codes at all (cli-table3
+ * emits them for headers and borders even when piped unless its style is
+ * emptied) unless color is on. cli-table3 lays out the tables a person reads;
+ * its layout costs about a millisecond a row, so long listings (a year of
+ * history) use the same layout computed directly.
  */
 import Table from 'cli-table3';
 
@@ -11,12 +14,30 @@ const PLAIN_CHARS = {
   right: '', 'right-mid': '', middle: '  ',
 };
 
+/** Above this many rows, the direct layout (identical output; test/render/table.test.ts). */
+export const DIRECT_LAYOUT_ROWS = 200;
+
 export function table(head: string[], rows: string[][], opts: { color: boolean; bold?: (s: string) => string }): string {
+  const h = opts.color && opts.bold ? head.map(opts.bold) : head;
+  if (rows.length > DIRECT_LAYOUT_ROWS) return columns(h, rows);
   const t = new Table({
-    head: opts.color && opts.bold ? head.map(opts.bold) : head,
+    head: h,
     chars: PLAIN_CHARS,
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
   });
   for (const r of rows) t.push(r);
   return t.toString().split('\n').map((l) => l.replace(/\s+$/, '')).join('\n');
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+const visible = (s: string) => [...s.replace(ANSI, '')].length;
+
+/** Left-aligned columns two spaces apart, trailing spaces trimmed: the layout above, computed directly. */
+export function columns(head: string[], rows: string[][]): string {
+  const all = [head, ...rows];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => visible(r[i] ?? ''))));
+  return all
+    .map((r) => widths.map((w, i) => { const c = r[i] ?? ''; return c + ' '.repeat(w - visible(c)); }).join('  ').replace(/\s+$/, ''))
+    .join('\n');
 }
