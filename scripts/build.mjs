@@ -19,6 +19,18 @@ await build({
   logLevel: 'warning',
 });
 
+// The benchmark's in-process case loads the store directly.
+await build({
+  entryPoints: [join(root, 'src/store/load-bench.ts')],
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  outfile: join(root, 'dist/load-bench.mjs'),
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  logLevel: 'warning',
+});
+
 const schemaOut = join(root, 'dist/schema.cjs');
 await build({ entryPoints: [join(root, 'src/model/schema.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: schemaOut, logLevel: 'warning' });
 const { createRequire } = await import('node:module');
