@@ -3,7 +3,7 @@
  * The command layer is the only one that reads the real clock and the environment.
  */
 import { EXIT, MedsError, usageError } from '../errors.js';
-import { Clock, parseInstant, parseLocalDateTime, parseDay } from '../core/time.js';
+import { Clock, DAY, MINUTE, parseInstant, parseLocalDateTime, parseDay } from '../core/time.js';
 import type { Millis, Regimen } from '../model/types.js';
 import { makeOutput, type Output } from '../render/output.js';
 import { regimenPath } from '../store/paths.js';
@@ -40,7 +40,7 @@ export class Ctx {
    */
   approxNow(): Millis {
     if (this.nowText === undefined) return Date.now();
-    return parseInstant(this.nowText) ?? new Clock('UTC').parse(this.nowText) ?? Date.now();
+    return approxInstant(this.nowText) ?? Date.now();
   }
 
   clock(regimen: Regimen): Clock {
@@ -52,6 +52,16 @@ export class Ctx {
     if (this.nowText === undefined) return Date.now();
     return parseTimeArg(this.nowText, clock, '--now');
   }
+}
+
+/** An instant to within a day, with no zone look-up: a local date-time is read as if it were UTC. */
+export function approxInstant(text: string): Millis | undefined {
+  const t = parseInstant(text);
+  if (t !== undefined) return t;
+  const l = parseLocalDateTime(text);
+  if (l) return l.day * DAY + l.minute * MINUTE;
+  const d = parseDay(text);
+  return d === undefined ? undefined : d * DAY;
 }
 
 /** A date-time argument: with an offset it is an instant; without one it is read in the patient's zone. "HH:MM" is today. */

@@ -1,14 +1,14 @@
 /** `meds take` and `meds skip`: record a dose, credited to the right scheduled dose. */
 import { usageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
-import { parsePositive, parseTimeArg } from '../context.js';
+import { approxInstant, parsePositive, parseTimeArg } from '../context.js';
 import { findMed } from '../find.js';
 import { loadRegimen, type Loaded } from '../../store/load.js';
 import { mutate } from '../../store/transaction.js';
 import { appendLogEntry } from '../../store/edit.js';
 import { entryFor, planRecord, type RecordPlan } from '../../core/record.js';
 import { assessDay } from '../../core/doses.js';
-import { Clock, DAY, formatDuration, MINUTE } from '../../core/time.js';
+import { DAY, formatDuration, MINUTE, type Clock } from '../../core/time.js';
 import type { LogStatus, Medication } from '../../model/types.js';
 import { warnProblems } from './shared.js';
 
@@ -55,8 +55,7 @@ function record(ctx: Ctx, medName: string, status: LogStatus, opts: RecordOpts):
 }
 
 function approxAt(text: string): number {
-  const t = new Clock('UTC').parse(text);
-  return t ?? Infinity; // "HH:MM" (today) is covered by the run's own time
+  return approxInstant(text) ?? Infinity; // "HH:MM" (today) is covered by the run's own time
 }
 
 function describe(r: Recorded, clock: Clock): string {
