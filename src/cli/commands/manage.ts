@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { usageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
+import { loadPrompts } from '../prompts.js';
 import { parseDateArg, parsePositive, parsePositiveInt } from '../context.js';
 import { findMed } from '../find.js';
 import { create, mutate } from '../../store/transaction.js';
@@ -88,7 +89,7 @@ export async function runInit(ctx: Ctx, _args: string[], o: { name?: string; tim
     }
   }
   if (ctx.interactive && (o.name === undefined || o.timezone === undefined)) {
-    const { input } = await import('@inquirer/prompts');
+    const { input } = loadPrompts();
     name = (await input({ message: 'Your name (optional)', default: name })) || undefined;
     timezone = await input({ message: 'Time zone (IANA)', default: timezone, validate: (v) => isValidZone(v) || 'an IANA zone such as America/New_York' });
     for (const k of Object.keys(routine)) routine[k] = await input({ message: `Usual ${k} time`, default: routine[k], validate: (v) => parseHM(v) !== undefined || 'HH:MM' });
@@ -115,7 +116,7 @@ export async function runAdd(ctx: Ctx, args: string[], o: AddFlags): Promise<num
   let schedule = scheduleFromFlags(o);
   const fields: Obj = { name: o.name, strength: o.strength, form: o.form, purpose: o.purpose, dose: o.dose !== undefined ? parsePositive(o.dose, '--dose') : undefined, instructions: o.instructions };
   if (ctx.interactive && (id === undefined || schedule === undefined)) {
-    const { input } = await import('@inquirer/prompts');
+    const { input } = loadPrompts();
     id ??= await input({ message: 'Short id (used on the command line)', validate: (v) => /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v) || 'letters, digits, . _ -' });
     fields.name ??= (await input({ message: 'Name as on the label (optional)' })) || undefined;
     fields.strength ??= (await input({ message: 'Strength, e.g. 500 mg (optional)' })) || undefined;

@@ -1,6 +1,7 @@
 /** `meds take` and `meds skip`: record a dose, credited to the right scheduled dose. */
 import { usageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
+import { loadPrompts } from '../prompts.js';
 import { approxInstant, parsePositive, parseTimeArg } from '../context.js';
 import { findMed } from '../find.js';
 import { loadRegimen, type Loaded } from '../../store/load.js';
@@ -125,7 +126,7 @@ async function checklist(ctx: Ctx, opts: RecordOpts): Promise<number> {
     ctx.out.print('Nothing is due or missed right now.');
     return 0;
   }
-  const { checkbox } = await import('@inquirer/prompts');
+  const { checkbox } = loadPrompts();
   const picked = await checkbox({ message: 'Which doses did you take?', choices });
   for (const p of picked) {
     const { rec } = record(ctx, p.med, 'taken', { ...opts, for: p.slot });
