@@ -47,7 +47,7 @@ export function readRegimenText(path: string): string {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new MedsError('missing', `no regimen file at ${path}`, { exitCode: EXIT.missing, hint: 'create one with `meds init`, or point at one with --file or $MEDS_FILE', cause: err });
     if (code === 'EISDIR') throw new MedsError('read-failed', `${path} is a folder, not a regimen file`, { exitCode: EXIT.ioError, cause: err });
-    throw new MedsError('read-failed', `cannot read ${path}: ${(err as Error).message}`, { exitCode: EXIT.ioError, cause: err });
+    throw new MedsError('read-failed', `cannot read ${path}: ${(err as Error).message}`, { exitCode: EXIT.ioError, hint: code === 'EACCES' || code === 'EPERM' ? `check that you may read ${path} (ls -l)` : undefined, cause: err });
   }
 }
 

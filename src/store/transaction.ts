@@ -63,6 +63,7 @@ export function create(path: string, text: string, force: boolean): void {
   if (!existsSync(dirname(path))) {
     throw new MedsError('no-folder', `the folder ${dirname(path)} does not exist`, { exitCode: EXIT.cantWrite, hint: 'create it first (mkdir -p)' });
   }
+  cleanStaleTemps(path); // an init killed mid-write left its temporary file
   const release = acquireLock(path);
   try {
     if (existsSync(path) && !force) {
