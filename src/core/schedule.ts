@@ -92,7 +92,10 @@ function expandInterval(med: Medication, p: Phase, end: DayNum | undefined, from
     if (at >= hi) return;
     const local = clock.toLocal(at);
     if (end !== undefined && local.day > end) return;
-    out.push({ med: med.id, slot: slotKey(local.day, local.minute), at, day: local.day, minute: local.minute, dose: p.dose, phase: p.index, label });
+    // The second pass through a repeated (fall-back) hour: the wall time alone would name two doses.
+    let slot = slotKey(local.day, local.minute);
+    if (clock.toInstant(local.day, local.minute, local.second) !== at) slot += clock.formatInstant(at).slice(16);
+    out.push({ med: med.id, slot, at, day: local.day, minute: local.minute, dose: p.dose, phase: p.index, label });
   }
 }
 
@@ -108,7 +111,14 @@ export function expandDays(med: Medication, fromDay: DayNum, toDay: DayNum, cloc
     if (p.everyMs !== undefined) expandInterval(med, p, end, fromDay, toDay, clock, out);
     else expandDaily(med, p, end, fromDay, toDay, clock, out);
   }
-  if (med.phases.length > 1) out.sort((a, b) => a.at - b.at || a.phase - b.phase);
+  // Daily phases come out day by day in listed order; a spring-forward gap (02:30 moved to 03:30,
+  // after a 03:00 dose) or several phases can break time order.
+  for (let i = 1; i < out.length; i++) {
+    if (out[i]!.at < out[i - 1]!.at) {
+      out.sort((a, b) => a.at - b.at || a.phase - b.phase || a.minute - b.minute);
+      break;
+    }
+  }
   return out;
 }
 

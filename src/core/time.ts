@@ -59,6 +59,16 @@ export function slotKey(day: DayNum, minute: number): string {
   return `${formatDay(day)}T${formatMinute(minute)}`;
 }
 
+/**
+ * The canonical slot text: "YYYY-MM-DDTHH:MM", plus "±HH:MM" when the text has an offset (the
+ * second pass through a repeated fall-back hour). Seconds are dropped.
+ */
+export function slotOf(text: string): string {
+  const base = text.slice(0, 10) + 'T' + text.slice(11, 16);
+  const off = /[+-]\d{2}:\d{2}$/.exec(text.length > 16 ? text.slice(16) : '');
+  return off ? base + off[0] : base;
+}
+
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** A strict calendar date, or undefined (rejects 2026-02-30). */
 export function parseDay(text: string): DayNum | undefined {
@@ -155,9 +165,15 @@ export class Clock {
     this.zone = IANAZone.create(zoneName);
   }
 
-  /** Offset from UTC in minutes at an instant. */
+  /**
+   * Offset from UTC in minutes at an instant. When the offsets at noon (UTC) of the day
+   * before and the day after agree, no transition lies between them (zones change at
+   * most once in two days), so the cached noon offset is the answer: one look-up a day.
+   */
   offsetAt(t: Millis): number {
-    return this.zone.offset(t);
+    const d = Math.floor(t / DAY);
+    const before = this.offsetNoon(d - 1);
+    return before === this.offsetNoon(d + 1) ? before : this.zone.offset(t);
   }
 
   /** Offset near local noon of a day (cached; transitions happen at night). */
@@ -182,8 +198,8 @@ export class Clock {
     }
     const tA = local - before * MINUTE;
     const tB = local - after * MINUTE;
-    const validA = this.zone.offset(tA) === before;
-    const validB = this.zone.offset(tB) === after;
+    const validA = this.offsetAt(tA) === before;
+    const validB = this.offsetAt(tB) === after;
     if (validA && validB) return Math.min(tA, tB); // ambiguous: the first occurrence
     if (validA) return tA;
     if (validB) return tB;
@@ -192,14 +208,14 @@ export class Clock {
 
   /** Local wall time of an instant. */
   toLocal(t: Millis): { day: DayNum; minute: number; second: number } {
-    const local = t + this.zone.offset(t) * MINUTE;
+    const local = t + this.offsetAt(t) * MINUTE;
     const day = Math.floor(local / DAY);
     const ms = local - day * DAY;
     return { day, minute: Math.floor(ms / MINUTE), second: Math.floor((ms % MINUTE) / 1000) };
   }
 
   dayOf(t: Millis): DayNum {
-    return Math.floor((t + this.zone.offset(t) * MINUTE) / DAY);
+    return Math.floor((t + this.offsetAt(t) * MINUTE) / DAY);
   }
 
   /** The first instant of a local day (midnight, or the first time after a gap). */
@@ -209,7 +225,7 @@ export class Clock {
 
   /** ISO 8601 with the local offset: 2026-03-08T07:04:00-04:00 */
   formatInstant(t: Millis, withSeconds = false): string {
-    const off = this.zone.offset(t);
+    const off = this.offsetAt(t);
     const { day, minute, second } = this.toLocal(t);
     const sign = off < 0 ? '-' : '+';
     const a = Math.abs(off);

@@ -114,7 +114,14 @@ function normalize(text: string): string {
   return ` ${text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, ' ').trim()} `;
 }
 
-const has = (haystack: string, term: string) => haystack.includes(normalize(term));
+// The bundled terms, normalized once.
+const normalizedTerms = new Map<string, string>();
+function term(t: string): string {
+  let n = normalizedTerms.get(t);
+  if (n === undefined) normalizedTerms.set(t, (n = normalize(t)));
+  return n;
+}
+const has = (haystack: string, t: string) => haystack.includes(term(t));
 
 export interface MedNames {
   id: string;
@@ -133,7 +140,16 @@ export interface RuleMatch {
  * product), an ingredient or brand match beats a generic word, then the rule
  * listed first in the data file wins (the file lists the cautious rule first).
  */
+const matches = new WeakMap<MedNames, RuleMatch | null>();
+
+/** The bundled rule for a medication, by ingredient, brand or generic word (remembered per medication object). */
 export function findRuleMatch(med: MedNames): RuleMatch | undefined {
+  let m = matches.get(med);
+  if (m === undefined) matches.set(med, (m = matchRule(med) ?? null));
+  return m ?? undefined;
+}
+
+function matchRule(med: MedNames): RuleMatch | undefined {
   const text = [med.id, med.name ?? '', ...(med.ingredients ?? [])].map(normalize).join('|');
   let generic: RuleMatch | undefined;
   for (const rule of missedRules.rules) {

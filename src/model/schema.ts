@@ -31,6 +31,8 @@ export type JsonSchema = {
 export const HHMM = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
 export const DATE = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
 export const DATETIME_LOCAL = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?)?$';
+/** A scheduled dose's slot: its local wall time; the second pass through a repeated (fall-back) hour carries its offset. */
+export const SLOT = '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?([+-][0-9]{2}:[0-9]{2})?$';
 export const INSTANT = '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$';
 export const DURATION = '^[0-9]+(\\.[0-9]+)?\\s*(min|m|h|d|w)$';
 
@@ -150,7 +152,7 @@ const logEntry: JsonSchema = {
   properties: {
     at: str('When, with offset: 2026-03-08T07:04-04:00.', { pattern: INSTANT }),
     med: str('Medication id.'),
-    for: str('The scheduled dose it answers, local "YYYY-MM-DDTHH:MM".', { pattern: DATETIME_LOCAL }),
+    for: str('The scheduled dose it answers, local "YYYY-MM-DDTHH:MM" (with its offset for the second pass through a fall-back hour).', { pattern: SLOT }),
     status: { type: 'string', enum: ['taken', 'skipped'] },
     reason: str('Why it was skipped (statusReason).'),
     dose: positive('Units taken, when not the scheduled dose.'),

@@ -7,8 +7,8 @@
  */
 import type { Problem, SourcePos } from '../errors.js';
 import { nearest } from '../errors.js';
-import { Clock, isValidZone, parseDay, parseDuration, parseHM, parseInstant, parseLocalDateTime, HOUR, MINUTE } from '../core/time.js';
-import { DATE, DATETIME_LOCAL, DURATION, HHMM, INSTANT, regimenSchema, type JsonSchema } from './schema.js';
+import { Clock, isValidZone, parseDay, parseDuration, parseHM, parseInstant, parseLocalDateTime, slotOf, HOUR, MINUTE } from '../core/time.js';
+import { DATE, DATETIME_LOCAL, DURATION, HHMM, INSTANT, SLOT, regimenSchema, type JsonSchema } from './schema.js';
 import type { LogEntry, Medication, MissedInstruction, Phase, Regimen, Routine, Settings, Supply, TimeOfDay } from './types.js';
 
 export type Path = (string | number)[];
@@ -18,6 +18,7 @@ const PATTERN_WORDS: Record<string, string> = {
   [HHMM]: 'a time "HH:MM" from 00:00 to 23:59',
   [DATE]: 'a date YYYY-MM-DD',
   [DATETIME_LOCAL]: 'a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM',
+  [SLOT]: 'a local date-time YYYY-MM-DDTHH:MM',
   [INSTANT]: 'a date-time with its offset, such as 2026-03-08T07:04-04:00',
   [DURATION]: 'a duration such as 30min, 8h, 2d or 1w',
 };
@@ -387,7 +388,7 @@ export function logEntryOf(e: Obj, index: number, clock: Clock | undefined, ids:
       else if (compiled(INSTANT).test(e.at)) c.error('date', [...path, 'at'], `${pathText([...path, 'at'])}: ${show(e.at)} is not a real date-time`);
     }
   }
-  if (typeof e.for === 'string' && compiled(DATETIME_LOCAL).test(e.for) && !parseLocalDateTime(e.for)) {
+  if (typeof e.for === 'string' && compiled(SLOT).test(e.for) && !parseLocalDateTime(slotOf(e.for).slice(0, 16))) {
     c.error('date', [...path, 'for'], `${pathText([...path, 'for'])}: ${show(e.for)} is not a real date-time`);
   }
   if (at === undefined || med === undefined || (e.status !== 'taken' && e.status !== 'skipped')) return undefined;
@@ -400,9 +401,9 @@ export function logEntryOf(e: Obj, index: number, clock: Clock | undefined, ids:
   return entry;
 }
 
-/** "2026-03-08 07:00:00" and "2026-03-08T07:00" name the same slot. */
+/** "2026-03-08 07:00:00" and "2026-03-08T07:00" name the same slot; an offset suffix (fall-back hour) is kept. */
 function normalizeSlot(s: string): string {
-  return s.length === 16 && s[10] === 'T' ? s : s.slice(0, 10) + 'T' + s.slice(11, 16);
+  return slotOf(s);
 }
 
 export interface ProblemSink {

@@ -90,7 +90,7 @@ export function strictEntryPattern(medIds: string[]): RegExp {
   // A plain reason is text YAML keeps as a string: not null/true/false in any of their spellings.
   const reason = '(?:, reason: ("(?:[^"\\\\\\n]|\\\\["\\\\/bfnrt])*"|(?!(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)(?:,| \\}))[A-Za-z][A-Za-z0-9 ._/()-]*[A-Za-z0-9.)]))?';
   return new RegExp(
-    `^ *- \\{ at: (${date}T${time}(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)), med: (${ids}), (?:for: (${date}T${time}), )?status: (taken|skipped)${reason}(?:, dose: ([1-9]\\d*(?:\\.\\d+)?|0?\\.\\d*[1-9]\\d*))?(, extra: true)? \\}(?: +#.*)?$`,
+    `^ *- \\{ at: (${date}T${time}(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)), med: (${ids}), (?:for: (${date}T${time}(?:[+-](?:[01]\\d|2[0-3]):[0-5]\\d)?), )?status: (taken|skipped)${reason}(?:, dose: ([1-9]\\d*(?:\\.\\d+)?|0?\\.\\d*[1-9]\\d*))?(, extra: true)? \\}(?: +#.*)?$`,
   );
 }
 

@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { EXIT, MedsError, type Problem, type SourcePos } from '../errors.js';
-import { Clock, dayFromCivil, daysInMonth, DAY, formatDay, HOUR, MINUTE } from '../core/time.js';
+import { Clock, dayFromCivil, daysInMonth, DAY, formatDay, HOUR, MINUTE, slotOf } from '../core/time.js';
 import type { LogEntry, Millis, Regimen } from '../model/types.js';
 import { Checker, logEntryOf, pathText, validateRegimen, type Locate, type Path } from '../model/validate.js';
 import { regimenSchema } from '../model/schema.js';
@@ -217,7 +217,7 @@ function strictInstant(s: string): Millis {
 /** A LogEntry from the strict pattern's groups: 1 at, 2 med, 3 for, 4 status, 5 reason, 6 dose, 7 extra. */
 function strictEntry(m: RegExpExecArray, index: number, line: number): LogEntry {
   const e: LogEntry = { at: strictInstant(m[1]!), atText: m[1]!, med: m[2]!, status: m[4] as LogEntry['status'], index };
-  if (m[3] !== undefined) e.for = m[3].length === 16 ? m[3] : m[3].slice(0, 16);
+  if (m[3] !== undefined) e.for = m[3].length === 16 ? m[3] : slotOf(m[3]);
   if (m[7] !== undefined) e.extra = true;
   if (m[5] !== undefined) e.reason = m[5].charCodeAt(0) === 34 ? (JSON.parse(m[5]) as string) : m[5];
   if (m[6] !== undefined) e.dose = Number(m[6]);

@@ -63,7 +63,8 @@ export function acquireLock(file: string, opts: { timeoutMs?: number } = {}): ()
 function defaultTimeout(): number {
   const env = process.env.MEDS_LOCK_TIMEOUT_MS;
   const ms = Number(env);
-  return env && Number.isFinite(ms) && ms >= 0 ? ms : 10_000;
+  // 30 s: a burst of 32 cold starts on a loaded 2-core machine once needed more than 10 s (docs/reliability.md).
+  return env && Number.isFinite(ms) && ms >= 0 ? ms : 30_000;
 }
 
 /** Creates the lock; returns its content, or undefined if it already exists. */

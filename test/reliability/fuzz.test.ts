@@ -452,10 +452,10 @@ describe('the saved broken files, through the built binary under a 128 MB heap',
 });
 
 describe('slow schedules', () => {
-  // BUG (src/core/missed.ts:622, resolveRule per missed dose): `meds today` is super-linear in the
-  // number of doses of a day: `every: 10min` takes ~7 s, `every: 5min` ~25 s, `every: 1min` more than
-  // a minute (measured on this 2-core machine). Expected to fail until that is fixed. A valid file should not make `today` hang.
-  it.fails('`every: 1min` (a valid, if odd, schedule): `meds today` finishes within 6 s', () => {
+  // A valid file must not make `today` hang (a bound on robustness, not a speed measurement: that is
+  // `npm run bench`). Regression test: `every: 1min` once took over a minute (an advice look-up per
+  // missed dose, a zone look-up per dose).
+  it('`every: 1min` (a valid, if odd, schedule): `meds today` finishes within 6 s', () => {
     const dir = tempDir('meds-slow-');
     try {
       const file = path.join(dir, 'regimen.yaml');

@@ -292,11 +292,9 @@ describe('the schedule engine on random valid regimens', () => {
     );
   });
 
-  // BUG (src/core/schedule.ts:111, expandDays sorts only when a medication has several phases): on a
-  // spring-forward day a time in the gap moves forward by the gap (02:30 → 03:30 in New York), past a
-  // later listed time (03:00), so the day's doses are not in time order. assessMedication then gives
-  // the 02:30 dose a `nextAt` earlier than itself (src/core/doses.ts:76). Expected to fail until fixed.
-  it.fails(`on spring-forward days, daily doses are sorted by time (${RUNS.dst} schedules)`, () => {
+  // Regression test: on a spring-forward day a time in the gap moves forward by the gap (02:30 → 03:30
+  // in New York), past a later listed time (03:00); expandDays once left such days out of time order.
+  it(`on spring-forward days, daily doses are sorted by time (${RUNS.dst} schedules)`, () => {
     fc.assert(
       fc.property(fc.constantFrom(...SPRING), fc.uniqueArray(night, { minLength: 2, maxLength: 6 }), ([zone, date], ts) => {
         expectSorted(dstDoses(zone, date, { times: ts }));
@@ -316,11 +314,9 @@ describe('the schedule engine on random valid regimens', () => {
     );
   });
 
-  // BUG (src/core/schedule.ts:95, expandInterval keys a dose by its local wall time): on a fall-back
-  // day the hour 02:00-03:00 happens twice, so \`every: 1h\` (hourly eye drops) or any divisor of an
-  // hour gives two doses with the same slot (e.g. 2026-10-25T02:00 in Berlin), the identity the log's
-  // \`for:\` uses; one of them can never be recorded on its own. Expected to fail until fixed.
-  it.fails(`on fall-back days, \`every: 1h\` (or 30, 20, 15, 10 min): one dose per slot (${RUNS.dst} schedules)`, () => {
+  // Regression test: on a fall-back day the hour 02:00-03:00 happens twice, so \`every: 1h\` (hourly eye
+  // drops) once gave two doses the same slot; the second pass now carries its offset (2026-10-25T02:00+01:00).
+  it(`on fall-back days, \`every: 1h\` (or 30, 20, 15, 10 min): one dose per slot (${RUNS.dst} schedules)`, () => {
     fc.assert(
       fc.property(fc.constantFrom(...FALL), night, fc.constantFrom(60, 30, 20, 15, 10), ([zone, date], at, every) => {
         expectUniqueSlots(dstDoses(zone, date, { every: `${every}min`, from: `${dayText(parseDay(date)! - 1)}T${at}` }));

@@ -3,7 +3,7 @@ import { parseDateArg } from '../context.js';
 import { loadRegimen } from '../../store/load.js';
 import { assessDay, asNeededState, entriesByMed } from '../../core/doses.js';
 import { isAsNeeded } from '../../core/schedule.js';
-import { adviceForDose, LOOKBACK_DAYS } from '../../core/missed.js';
+import { adviseMedication, LOOKBACK_DAYS } from '../../core/missed.js';
 import { DAY } from '../../core/time.js';
 import { todayJson, todayText, type TodayView } from '../../render/today.js';
 import { warnProblems } from './shared.js';
@@ -28,10 +28,10 @@ export async function run(ctx: Ctx, _args: string[], opts: { date?: string }): P
   // Advice beside each missed dose that still matters (its next dose has not come).
   const advice = new Map<string, { action: string; message: string }>();
   for (const m of meds) {
-    for (const d of m.doses) {
-      if (d.status !== 'missed') continue;
-      const a = adviceForDose(regimen, m.med, d, now, clock);
-      if (a) advice.set(`${m.med.id} ${d.slot}`, { action: a.action, message: a.message });
+    if (!m.doses.some((d) => d.status === 'missed')) continue;
+    // One assessment per medication; a piece of advice may also answer other missed slots (two tablets at once).
+    for (const a of adviseMedication(regimen, m.med, now, clock)) {
+      for (const slot of [a.slot, ...(a.covers ?? [])]) advice.set(`${m.med.id} ${slot}`, { action: a.action, message: a.message });
     }
   }
   const view: TodayView = { day, now, timezone: regimen.patient.timezone, meds: meds.filter((m) => m.doses.length || m.extras.length), asNeeded, advice };
