@@ -1,11 +1,11 @@
 /**
  * Calendar and clock arithmetic on plain numbers. A civil date is a day
  * number; an instant is epoch milliseconds. The only zone-aware step is
- * `Clock.toInstant` / `Clock.offsetAt`, which ask the IANA database (through
- * luxon) at most once per day and cache the answer, so hot loops stay on
- * numbers (issue 4/6: no DateTime per dose).
+ * `Clock.offsetAt` (and what builds on it), which asks the zone rules
+ * (core/zone.ts) about once a day and caches the answer, so hot loops stay on
+ * numbers: no DateTime object per dose.
  */
-import { IANAZone } from 'luxon';
+import { zoneRules, isValidZone as zoneIsValid, type ZoneRules } from './zone.js';
 import type { DayNum, Millis } from '../model/types.js';
 
 export const MINUTE = 60_000;
@@ -147,7 +147,7 @@ export function parseInstant(text: string): Millis | undefined {
 }
 
 export function isValidZone(name: string): boolean {
-  return IANAZone.isValidZone(name);
+  return zoneIsValid(name);
 }
 
 /**
@@ -157,12 +157,12 @@ export function isValidZone(name: string): boolean {
  */
 export class Clock {
   readonly zoneName: string;
-  private readonly zone: IANAZone;
+  private readonly zone: ZoneRules;
   private readonly noonOffset = new Map<DayNum, number>();
 
-  constructor(zoneName: string) {
+  constructor(zoneName: string, rules: ZoneRules = zoneRules(zoneName)) {
     this.zoneName = zoneName;
-    this.zone = IANAZone.create(zoneName);
+    this.zone = rules;
   }
 
   /**

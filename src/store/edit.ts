@@ -284,12 +284,12 @@ export function removeLastLogEntry(l: Loaded): string {
   const text = l.text;
   const b = l.logBlock;
   if (b) {
-    if (!b.lines.length) throw new MedsError('empty-log', 'the log is empty: nothing to undo', { exitCode: EXIT.usage });
-    const lastLine = b.lines[b.lines.length - 1]!;
-    const endsNl = text[b.lastEntryEnd - 1] === '\n';
+    const last = b.starts.length - 1;
+    if (last < 0) throw new MedsError('empty-log', 'the log is empty: nothing to undo', { exitCode: EXIT.usage });
     // Without a final newline, the newline before the line goes with it (the file keeps its style).
-    const start = b.lastEntryEnd - lastLine.length - (endsNl ? 1 : 0) - (endsNl ? 0 : 1);
-    return splice(text, Math.max(0, start), b.lastEntryEnd - Math.max(0, start), '');
+    const endsNl = text[b.lastEntryEnd - 1] === '\n';
+    const start = Math.max(0, b.starts[last]! - (endsNl ? 0 : 1));
+    return splice(text, start, b.lastEntryEnd - start, '');
   }
   const { node } = nodeAt(l.doc, ['log']);
   if (!node || !isSeq(node) || node.items.length === 0) throw new MedsError('empty-log', 'the log is empty: nothing to undo', { exitCode: EXIT.usage });

@@ -16,15 +16,21 @@ export interface LogBlock {
   end: number; // offset just after the block's last line that belongs to it (entries and comments)
   lastEntryEnd: number; // offset just after the last entry line's newline (keyLineEnd when none)
   indent: string; // indentation of the entries ("  " by default)
-  lines: string[]; // entry lines, in order
+  starts: number[]; // offset of each entry line, in order
+  ends: number[]; // offset of the end of each entry line (its newline, or the end of the text)
   lineNumbers: number[]; // 1-based line of each entry
 }
 
+/** The text of entry line i. */
+export function entryText(text: string, b: LogBlock, i: number): string {
+  return text.slice(b.starts[i], b.ends[i]);
+}
+
 const LOG_KEY = /^log:[ \t]*(#[^\n]*)?$/m;
-const ENTRY_START = /^( *)- \{/;
 
 /**
- * Find the block-style log made only of one-line flow maps, comments and blank lines.
+ * Find the block-style log made only of one-line flow maps, comments and blank lines,
+ * by character checks (no substring per line: ten years is 50,000 lines).
  * Returns undefined when the file's log has another shape (the caller then parses fully).
  */
 export function findLogBlock(text: string): LogBlock | undefined {
@@ -32,39 +38,40 @@ export function findLogBlock(text: string): LogBlock | undefined {
   if (!m) return undefined;
   if (text.indexOf('\nlog:', m.index + 1) !== -1) return undefined; // a second key: let the parser report it
   const keyStart = m.index;
+  const len = text.length;
   let pos = keyStart + m[0].length;
-  if (pos < text.length) pos++; // the newline
+  if (pos < len) pos++; // the newline
   const keyLineEnd = pos;
   let line = countLines(text, keyLineEnd) + 1;
-  const lines: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
   const lineNumbers: number[] = [];
-  let indent: string | undefined;
+  let indent = -1;
   let end = keyLineEnd;
   let lastEntryEnd = keyLineEnd;
-  while (pos < text.length) {
+  while (pos < len) {
     let nl = text.indexOf('\n', pos);
-    if (nl === -1) nl = text.length;
-    const l = text.slice(pos, nl);
-    const next = nl < text.length ? nl + 1 : nl;
-    const c0 = l.charCodeAt(0);
-    if (c0 === 45 /* - */ || c0 === 32 /* space */) {
-      const em = ENTRY_START.exec(l);
-      if (em) {
-        if (indent === undefined) indent = em[1]!;
-        else if (em[1] !== indent) return undefined;
-        lines.push(l);
-        lineNumbers.push(line);
-        end = lastEntryEnd = next;
-      } else if (/^\s*(#.*)?$/.test(l)) {
-        end = next; // comment or blank line inside the block
-      } else return undefined; // some other indented content: not our shape
-    } else if (l === '' || c0 === 35 /* # */) {
-      // A blank line or a comment at column 0: part of the block only if entries follow.
-    } else break; // the next top-level key (or a document marker)
+    if (nl === -1) nl = len;
+    const next = nl < len ? nl + 1 : nl;
+    let p = pos;
+    while (p < nl && text.charCodeAt(p) === 32) p++;
+    const c = p < nl ? text.charCodeAt(p) : -1;
+    if (c === -1 || c === 35 /* # */) {
+      // A blank line or a comment; at column 0 it is part of the block only if entries follow.
+      if (p > pos) end = next;
+    } else if (c === 45 /* - */ && text.charCodeAt(p + 1) === 32 && text.charCodeAt(p + 2) === 123 /* { */) {
+      if (indent === -1) indent = p - pos;
+      else if (p - pos !== indent) return undefined;
+      starts.push(pos);
+      ends.push(nl);
+      lineNumbers.push(line);
+      end = lastEntryEnd = next;
+    } else if (p === pos) break; // the next top-level key (or a document marker)
+    else return undefined; // some other indented content: not our shape
     pos = next;
     line++;
   }
-  return { keyStart, keyLineEnd, end, lastEntryEnd, indent: indent ?? '  ', lines, lineNumbers };
+  return { keyStart, keyLineEnd, end, lastEntryEnd, indent: ' '.repeat(indent === -1 ? 2 : indent), starts, ends, lineNumbers };
 }
 
 function countLines(text: string, upTo: number): number {
@@ -78,20 +85,21 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /**
  * The strict pattern of a line meds writes, for a given set of medication ids:
  * `- { at: <date-time with offset>, med: <id>, [for: <local slot>,] status: taken|skipped[, reason: ..][, dose: n][, extra: true] }`.
- * Lines it accepts need no further check beyond a calendar-date check.
+ * Dates are real calendar dates (29 February, which needs a leap-year check, is left to the
+ * general path), so a line it accepts needs no further check.
  * Groups: 1 at, 2 med, 3 for, 4 status, 5 reason, 6 dose, 7 extra.
+ * `sticky`: for matching inside the whole text at a line's offset (lastIndex), up to its end.
  */
-export function strictEntryPattern(medIds: string[]): RegExp {
+export function strictEntryPattern(medIds: string[], sticky = false): RegExp {
   // Only ids that YAML reads as strings: `med: 123` is a number to the parser, and that is the parser's to report.
   const safe = medIds.filter((id) => typeof resolvePlain(id) === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id));
   const ids = safe.length ? safe.map(escapeRe).sort((a, b) => b.length - a.length).join('|') : '(?!)';
-  const date = '\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])';
+  const date = '\\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)';
   const time = '(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d)?';
   // A plain reason is text YAML keeps as a string: not null/true/false in any of their spellings.
   const reason = '(?:, reason: ("(?:[^"\\\\\\n]|\\\\["\\\\/bfnrt])*"|(?!(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)(?:,| \\}))[A-Za-z][A-Za-z0-9 ._/()-]*[A-Za-z0-9.)]))?';
-  return new RegExp(
-    `^ *- \\{ at: (${date}T${time}(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)), med: (${ids}), (?:for: (${date}T${time}(?:[+-](?:[01]\\d|2[0-3]):[0-5]\\d)?), )?status: (taken|skipped)${reason}(?:, dose: ([1-9]\\d*(?:\\.\\d+)?|0?\\.\\d*[1-9]\\d*))?(, extra: true)? \\}(?: +#.*)?$`,
-  );
+  const body = ` *- \\{ at: (${date}T${time}(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)), med: (${ids}), (?:for: (${date}T${time}(?:[+-](?:[01]\\d|2[0-3]):[0-5]\\d)?), )?status: (taken|skipped)${reason}(?:, dose: ([1-9]\\d*(?:\\.\\d+)?|0?\\.\\d*[1-9]\\d*))?(, extra: true)? \\}(?: +#[^\\n]*)?`;
+  return sticky ? new RegExp(`${body}(?=\\n|$)`, 'y') : new RegExp(`^${body}$`);
 }
 
 export type FlowValue = string | number | boolean | null;

@@ -3,14 +3,15 @@
  * full YAML parser), validate it, and keep what a later edit needs (the text,
  * the parsed head with its source ranges, the log block).
  */
+import { isAscii } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { EXIT, MedsError, type Problem, type SourcePos } from '../errors.js';
-import { Clock, dayFromCivil, daysInMonth, DAY, formatDay, HOUR, MINUTE, slotOf } from '../core/time.js';
+import { Clock, dayFromCivil, DAY, formatDay, HOUR, MINUTE, slotOf } from '../core/time.js';
 import type { LogEntry, Millis, Regimen } from '../model/types.js';
 import { Checker, logEntryOf, pathText, validateRegimen, type Locate, type Path } from '../model/validate.js';
 import { regimenSchema } from '../model/schema.js';
-import { findLogBlock, strictEntryPattern, tokenizeFlowLine, type LogBlock } from './fastlog.js';
+import { entryText, findLogBlock, strictEntryPattern, tokenizeFlowLine, type LogBlock } from './fastlog.js';
 
 export interface LoadOptions {
   /** Entries whose `at` date is before this instant's day (minus a margin) may be checked but not built. */
@@ -35,13 +36,35 @@ export interface Loaded {
   logComplete: boolean;
 }
 
-export function readRegimenText(path: string): string {
+/** What identifies one version of the file on disk: a write (ours or an editor's) changes it. */
+export interface FileStamp {
+  dev: bigint;
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+}
+
+export function stampOf(path: string): FileStamp {
+  const st = statSync(path, { bigint: true });
+  return { dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
+}
+
+export function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+}
+
+/** Read the file, with the stamp taken before reading (so a change during or after the read shows). */
+export function readSnapshot(path: string): { text: string; stamp: FileStamp } {
   try {
     // Only a regular file of bounded size is read: a device such as /dev/zero never ends.
-    const st = statSync(path);
+    const st = statSync(path, { bigint: true });
     if (!st.isFile() && !st.isDirectory()) throw new MedsError('read-failed', `${path} is not a regular file`, { exitCode: EXIT.ioError, hint: 'point --file or $MEDS_FILE at a regimen file' });
-    if (st.size > MAX_TEXT) throw invalid(path, [{ severity: 'error', code: 'too-large', path: [], message: `the file is larger than ${MAX_TEXT / 1024 / 1024} MB`, pos: { file: path, line: 1, col: 1 } }]);
-    return readFileSync(path, 'utf8');
+    if (st.size > BigInt(MAX_TEXT)) throw invalid(path, [{ severity: 'error', code: 'too-large', path: [], message: `the file is larger than ${MAX_TEXT / 1024 / 1024} MB`, pos: { file: path, line: 1, col: 1 } }]);
+    const stamp = { dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
+    const buf = readFileSync(path);
+    // Most files are plain ASCII: decoding them as Latin-1 gives the same string, faster.
+    return { text: isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8'), stamp };
   } catch (err) {
     if (err instanceof MedsError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
@@ -49,6 +72,10 @@ export function readRegimenText(path: string): string {
     if (code === 'EISDIR') throw new MedsError('read-failed', `${path} is a folder, not a regimen file`, { exitCode: EXIT.ioError, cause: err });
     throw new MedsError('read-failed', `cannot read ${path}: ${(err as Error).message}`, { exitCode: EXIT.ioError, hint: code === 'EACCES' || code === 'EPERM' ? `check that you may read ${path} (ls -l)` : undefined, cause: err });
   }
+}
+
+export function readRegimenText(path: string): string {
+  return readSnapshot(path).text;
 }
 
 export function loadRegimen(path: string, opts: LoadOptions = {}): Loaded {
@@ -117,7 +144,7 @@ function parseFast(text: string, path: string, block: LogBlock, opts: LoadOption
   const raw = toJS(doc, path, lc) as Record<string, unknown> | null;
   const headLocate = docLocator(doc, lc, path);
   const entryPos = (i: number, key: string | undefined, asKey: boolean): SourcePos => {
-    const line = block.lines[i]!;
+    const line = entryText(text, block, i);
     // Like the parser's positions: a key path points at the value, or at the key when asked for it.
     const k = key ? line.indexOf(`${key}: `) : -1;
     const col = k < 0 ? line.indexOf('{') : asKey ? k : k + key!.length + 2;
@@ -132,31 +159,28 @@ function parseFast(text: string, path: string, block: LogBlock, opts: LoadOption
   if (!regimen) throw invalid(path, problems);
 
   const ids = new Map(regimen.medications.map((m) => [m.id, m.index]));
-  const strict = strictEntryPattern([...ids.keys()]);
+  const strict = strictEntryPattern([...ids.keys()], true);
   const clock = new Clock(regimen.patient.timezone);
   const cutoff = opts.logFrom !== undefined ? formatDay(clock.dayOf(opts.logFrom) - 2) : undefined;
   const checker = new Checker(locate);
   const log: LogEntry[] = [];
   let complete = true;
-  const lines = block.lines;
+  const n = block.starts.length;
   const atCol = block.indent.length + 8; // "- { at: "
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    // Lines before the cutoff are only checked (one compiled pattern); the others are built from its groups.
-    const skip = cutoff !== undefined && isBefore(line, atCol, cutoff);
-    const m = skip ? (strict.test(line) ? SKIPPED : null) : strict.exec(line);
+  for (let i = 0; i < n; i++) {
+    // The strict pattern runs in place at the line's offset (no substring per line). Lines before
+    // the cutoff are only checked; the others are built from the pattern's groups.
+    const start = block.starts[i]!;
+    strict.lastIndex = start;
+    const skip = cutoff !== undefined && isBefore(text, start + atCol, cutoff);
+    const m = skip ? (strict.test(text) ? SKIPPED : null) : strict.exec(text);
     if (m) {
-      // The pattern proves the shape; only calendar dates (day 29 to 31) need a further look.
-      if (!realDate(line, atCol) || !realForDate(line, atCol)) {
-        // Let the general path word it exactly as the full parser does.
-        logEntryOf(tokenizeFlowLine(line)!, i, clock, ids, checker, ['log', i], block.lineNumbers[i]);
-        continue;
-      }
       if (m === SKIPPED) complete = false;
       else log.push(strictEntry(m, i, block.lineNumbers[i]!));
       continue;
     }
-    const obj = tokenizeFlowLine(line);
+    // Any other line: the tokenizer and the same checks as the full parser.
+    const obj = tokenizeFlowLine(entryText(text, block, i));
     if (!obj) return undefined; // not a shape we read line by line: the full parser decides
     const before = checker.problems.length;
     checker.walk(obj, regimenSchema.properties!.log!.items!, ['log', i]);
@@ -167,7 +191,7 @@ function parseFast(text: string, path: string, block: LogBlock, opts: LoadOption
   const all = [...problems, ...checker.problems];
   if (all.some((p) => p.severity === 'error')) throw invalid(path, all);
   regimen.log = log;
-  return { path, text, regimen, warnings: all, doc, lineCounter: lc, logBlock: block, logCount: lines.length, logComplete: complete };
+  return { path, text, regimen, warnings: all, doc, lineCounter: lc, logBlock: block, logCount: n, logComplete: complete };
 }
 
 const SKIPPED = [] as unknown as RegExpExecArray;
@@ -181,18 +205,6 @@ function isBefore(line: string, col: number, cutoff: string): boolean {
     if (a !== b) return a < b;
   }
   return false;
-}
-
-/** Is the date starting at `col` a real calendar date? (The strict pattern allows 01..31 in any month.) */
-function realDate(line: string, col: number): boolean {
-  const d = digit(line, col + 8) * 10 + digit(line, col + 9);
-  if (d <= 28) return true;
-  const y = digit(line, col) * 1000 + digit(line, col + 1) * 100 + digit(line, col + 2) * 10 + digit(line, col + 3);
-  return d <= daysInMonth(y, digit(line, col + 5) * 10 + digit(line, col + 6));
-}
-function realForDate(line: string, atCol: number): boolean {
-  const f = line.indexOf(', for: ', atCol);
-  return f === -1 || realDate(line, f + 7);
 }
 
 /**

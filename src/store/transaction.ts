@@ -1,16 +1,17 @@
 /**
  * Read-modify-write under the lock. The change is computed from the file as
  * read; the result is parsed and validated before anything is written (an
- * invalid file is never written); just before the atomic rename the file is
- * read again, and if someone changed it meanwhile (an editor does not take our
- * lock) the whole change is recomputed from the new content.
+ * invalid file is never written); just before the atomic rename the file's
+ * stamp (device, inode, size, modification and change times, taken before it was
+ * read) is checked again, and if someone changed it meanwhile (an editor does not
+ * take our lock) the whole change is recomputed from the new content.
  */
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EXIT, MedsError } from '../errors.js';
 import { acquireLock } from './lock.js';
 import { cleanStaleTemps, writeFileAtomicSync } from './atomic.js';
-import { parseRegimen, readRegimenText, type LoadOptions, type Loaded } from './load.js';
+import { parseRegimen, readSnapshot, sameStamp, stampOf, type LoadOptions, type Loaded } from './load.js';
 
 export interface Change<T> {
   text: string; // the new file text
@@ -26,7 +27,7 @@ export function mutate<T>(path: string, plan: (l: Loaded) => Change<T>, opts: Lo
   const release = acquireLock(path);
   try {
     for (let attempt = 1; ; attempt++) {
-      const before = readRegimenText(path);
+      const { text: before, stamp } = readSnapshot(path);
       const loaded = parseRegimen(before, path, opts);
       const change = plan(loaded);
       let after: Loaded;
@@ -42,7 +43,7 @@ export function mutate<T>(path: string, plan: (l: Loaded) => Change<T>, opts: Lo
       }
       change.verify?.(after);
       if (process.env.MEDS_TEST_HOOK_BEFORE_WRITE) runTestHook(process.env.MEDS_TEST_HOOK_BEFORE_WRITE);
-      if (readFileSync(path, 'utf8') !== before) {
+      if (!sameStamp(stampOf(path), stamp)) {
         if (attempt < MAX_ATTEMPTS) continue;
         throw new MedsError('changed', `${path} kept changing while meds was writing it; nothing was written`, {
           exitCode: EXIT.locked,
