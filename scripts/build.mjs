@@ -13,7 +13,12 @@ await build({
   target: 'node20',
   format: 'cjs',
   outfile: join(root, 'dist/meds.cjs'),
-  external: ['@inquirer/prompts'], // loaded from node_modules only when prompting
+  // Loaded from node_modules only when needed: the prompts when prompting, luxon where
+  // the process cannot use the TZ engine (src/core/zone.ts).
+  external: ['@inquirer/prompts', 'luxon'],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logOverride: { 'empty-import-meta': 'silent' }, // src/lazy.ts reads import.meta only outside the bundle
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',

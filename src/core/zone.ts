@@ -12,7 +12,12 @@
  *   zones in one process stay correct.
  * `zoneRules` uses `tz` where a start-up probe shows it works, and `intl` otherwise.
  */
-import { IANAZone } from 'luxon';
+import { requireLazily } from '../lazy.js';
+
+type Luxon = typeof import('luxon');
+let luxon: Luxon | undefined;
+/** luxon is loaded only where the `intl` engine is used (it is a quarter of the bundle otherwise). */
+const IANA = () => (luxon ??= requireLazily<Luxon>('luxon')).IANAZone;
 
 export interface ZoneRules {
   readonly name: string;
@@ -21,7 +26,7 @@ export interface ZoneRules {
 }
 
 export function intlZone(name: string): ZoneRules {
-  const z = IANAZone.create(name);
+  const z = IANA().create(name);
   return { name, offset: (t) => z.offset(t) };
 }
 
@@ -69,7 +74,7 @@ export function isValidZone(name: string): boolean {
     const z = tzZone(name);
     if (PROBES.some((t) => z.offset(t) !== 0)) return true;
   }
-  return IANAZone.isValidZone(name);
+  return IANA().isValidZone(name);
 }
 
 /** The rules for a zone (assumed valid: see isValidZone). */

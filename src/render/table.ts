@@ -1,9 +1,11 @@
 /**
  * Tables, in one place: borderless columns, and no ANSI codes at all (cli-table3
  * emits them for headers and borders even when piped unless its style is
- * emptied) unless color is on. cli-table3 lays out the tables a person reads;
- * its layout costs about a millisecond a row, so long listings (a year of
- * history) use the same layout computed directly.
+ * emptied) unless color is on. cli-table3 lays out tables whose text is not plain
+ * ASCII (wide and combining characters need its width rules); plain ASCII, the
+ * usual case, gets the same layout computed directly: cli-table3 costs a short
+ * command ~30 ms to start and about a millisecond a row (test/render/table.test.ts
+ * checks that both give the same output).
  */
 import Table from 'cli-table3';
 
@@ -14,14 +16,23 @@ const PLAIN_CHARS = {
   right: '', 'right-mid': '', middle: '  ',
 };
 
-/** Above this many rows, the direct layout (identical output; test/render/table.test.ts). */
+/** Above this many rows, the direct layout whatever the text (its widths are then approximate for wide characters). */
 export const DIRECT_LAYOUT_ROWS = 200;
+
+// eslint-disable-next-line no-control-regex
+const NOT_PLAIN = /[^\x20-\x7e]/;
 
 export function table(head: string[], rows: string[][], opts: { color: boolean; bold?: (s: string) => string }): string {
   const h = opts.color && opts.bold ? head.map(opts.bold) : head;
-  if (rows.length > DIRECT_LAYOUT_ROWS) return columns(h, rows);
+  const plain = [head, ...rows].every((r) => r.every((c) => !NOT_PLAIN.test(c.replace(ANSI, ''))));
+  if (plain || rows.length > DIRECT_LAYOUT_ROWS) return columns(h, rows);
+  return cliTable(h, rows);
+}
+
+/** The layout by cli-table3. */
+export function cliTable(head: string[], rows: string[][]): string {
   const t = new Table({
-    head: h,
+    head,
     chars: PLAIN_CHARS,
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
   });

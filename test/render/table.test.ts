@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { columns, DIRECT_LAYOUT_ROWS, table } from '../../src/render/table.js';
+import { cliTable, columns, DIRECT_LAYOUT_ROWS, table } from '../../src/render/table.js';
 
 describe('tables', () => {
   const head = ['DATE', 'TIME', 'MEDICATION', 'STATUS', 'REASON'];
   const rows = Array.from({ length: 60 }, (_, i) => [`2026-03-${String((i % 28) + 1).padStart(2, '0')}`, `0${i % 10}:00`, ['metformin', 'apixaban', 'ibuprofen'][i % 3]!, i % 7 ? 'taken' : 'skipped', i % 5 ? '' : 'felt sick ●']);
-  it('lays out long listings exactly as cli-table3 does', () => {
-    expect(columns(head, rows)).toBe(table(head, rows, { color: false }));
+  it('lays out tables exactly as cli-table3 does', () => {
+    expect(columns(head, rows)).toBe(cliTable(head, rows));
+    const ascii = rows.map((r) => r.map((c) => c.replace('●', '*')));
+    expect(table(head, ascii, { color: false })).toBe(cliTable(head, ascii));
+  });
+  it('gives text with wide characters to cli-table3, which knows their width', () => {
+    const wide = [['薬', '08:00'], ['metformin', '09:00']];
+    expect(table(['NAME', 'TIME'], wide, { color: false })).toBe(cliTable(['NAME', 'TIME'], wide));
+    expect(cliTable(['NAME', 'TIME'], wide).split('\n')[1]).toBe('薬         08:00');
   });
   it('keeps colored cells aligned by their visible width', () => {
     const red = (s: string) => `\u001b[31m${s}\u001b[39m`;
