@@ -5,17 +5,28 @@
  * minutes and epoch milliseconds.
  */
 import type { DayNum, Medication, Millis, Phase } from '../model/types.js';
-import { civilFromDay, Clock, DAY, formatDuration, slotKey, weekday } from './time.js';
+import { civilFromDay, Clock, DAY, formatDay, formatDuration, formatMinute, MINUTE, slotKey, weekday } from './time.js';
 
 export interface ScheduledDose {
   med: string;
   slot: string; // local "YYYY-MM-DDTHH:MM", the dose's identity in the log (`for:`)
+  key: number; // the slot as a number (core/time.ts slotNumber), for look-ups
   at: Millis;
   day: DayNum; // the local day the dose belongs to
   minute: number; // its local wall time as scheduled
   dose: number;
   phase: number;
   label: string; // "08:00", "breakfast", "every 8 h"
+}
+
+/**
+ * A scheduled dose, created with every field crediting will set (core/doses.ts, DoseState)
+ * already in place: one object shape for all doses keeps ten years of them fast to credit.
+ */
+function makeDose(med: string, slot: string, at: Millis, day: DayNum, minute: number, dose: number, phase: number, label: string, fold = false): ScheduledDose {
+  const key = day * 1440 + minute + (fold ? 0.5 : 0);
+  const d = { med, slot, key, at, day, minute, dose, phase, label, status: 'upcoming', entry: undefined, takenAt: undefined, onTime: undefined, reason: undefined, nextAt: undefined };
+  return d;
 }
 
 /** Last day of a phase: its own `until`, or the day before the next phase starts. */
@@ -60,20 +71,19 @@ function expandDaily(med: Medication, p: Phase, end: DayNum | undefined, fromDay
     for (let d = p.from!; d < first && remaining > 0; d++) if (dayAllowed(p, d)) remaining -= timesOn(p, d).length;
     if (remaining <= 0) return;
   }
+  const hm = p.times.map((t) => formatMinute(t.minute)); // "HH:MM" of each listed time, once
   for (let d = first; d <= last; d++) {
     if (!dayAllowed(p, d)) continue;
-    for (const t of timesOn(p, d)) {
+    // One zone look-up a day (none on most days: see Clock.steadyOffset); the rest is arithmetic.
+    const steady = clock.steadyOffset(d);
+    const date = formatDay(d) + 'T';
+    const times = timesOn(p, d);
+    for (let k = 0; k < times.length; k++) {
+      const t = times[k]!;
       if (remaining-- <= 0) return;
-      out.push({
-        med: med.id,
-        slot: slotKey(d, t.minute),
-        at: clock.toInstant(d, t.minute),
-        day: d,
-        minute: t.minute,
-        dose: t.dose ?? p.dose,
-        phase: p.index,
-        label: t.label,
-      });
+      const at = steady !== undefined ? (d * 1440 + t.minute - steady) * MINUTE : clock.toInstant(d, t.minute);
+      const label = times === p.times ? hm[k]! : formatMinute(t.minute);
+      out.push(makeDose(med.id, date + label, at, d, t.minute, t.dose ?? p.dose, p.index, t.label));
     }
   }
 }
@@ -90,12 +100,15 @@ function expandInterval(med: Medication, p: Phase, end: DayNum | undefined, from
     if (p.count !== undefined && k >= p.count) return;
     const at = start + k * every;
     if (at >= hi) return;
-    const local = clock.toLocal(at);
-    if (end !== undefined && local.day > end) return;
+    const localMs = at + clock.offsetAt(at) * MINUTE;
+    const day = Math.floor(localMs / DAY);
+    const minute = Math.floor((localMs - day * DAY) / MINUTE);
+    if (end !== undefined && day > end) return;
+    let slot = slotKey(day, minute);
     // The second pass through a repeated (fall-back) hour: the wall time alone would name two doses.
-    let slot = slotKey(local.day, local.minute);
-    if (clock.toInstant(local.day, local.minute, local.second) !== at) slot += clock.formatInstant(at).slice(16);
-    out.push({ med: med.id, slot, at, day: local.day, minute: local.minute, dose: p.dose, phase: p.index, label });
+    const fold = clock.steadyOffset(day) === undefined && clock.toInstant(day, minute, Math.floor((localMs % MINUTE) / 1000)) !== at;
+    if (fold) slot += clock.formatInstant(at).slice(16);
+    out.push(makeDose(med.id, slot, at, day, minute, p.dose, p.index, label, fold));
   }
 }
 

@@ -69,6 +69,19 @@ export function slotOf(text: string): string {
   return off ? base + off[0] : base;
 }
 
+/**
+ * A slot as a number, for fast look-ups: local minutes since 1970 (day × 1440 + minute),
+ * plus 0.5 for the second pass through a repeated hour (a slot with an offset suffix).
+ * Reads characters in place: the text is a valid slot ("YYYY-MM-DD[T ]HH:MM...").
+ */
+export function slotNumber(text: string): number {
+  const n = (i: number) => text.charCodeAt(i) - 48;
+  const day = dayFromCivil(n(0) * 1000 + n(1) * 100 + n(2) * 10 + n(3), n(5) * 10 + n(6), n(8) * 10 + n(9));
+  const base = day * 1440 + (n(11) * 10 + n(12)) * 60 + n(14) * 10 + n(15);
+  const c = text.charCodeAt(text.length - 6);
+  return text.length > 16 && (c === 43 || c === 45) && text.charCodeAt(text.length - 3) === 58 ? base + 0.5 : base;
+}
+
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** A strict calendar date, or undefined (rejects 2026-02-30). */
 export function parseDay(text: string): DayNum | undefined {
@@ -184,6 +197,15 @@ export class Clock {
       this.noonOffset.set(day, o);
     }
     return o;
+  }
+
+  /**
+   * The day's offset in minutes when it holds all day (no transition from noon the day
+   * before to noon the day after), else undefined: then use toInstant for each time.
+   */
+  steadyOffset(day: DayNum): number | undefined {
+    const before = this.offsetNoon(day - 1);
+    return before === this.offsetNoon(day + 1) && before === this.offsetNoon(day) ? before : undefined;
   }
 
   /** The instant of a local wall time. */

@@ -1,9 +1,9 @@
 /**
  * Tables, in one place: borderless columns, and no ANSI codes at all (cli-table3
  * emits them for headers and borders even when piped unless its style is
- * emptied) unless color is on. cli-table3 lays out tables whose text is not plain
- * ASCII (wide and combining characters need its width rules); plain ASCII, the
- * usual case, gets the same layout computed directly: cli-table3 costs a short
+ * emptied) unless color is on. cli-table3 lays out tables with wide, combining or
+ * control characters (they need its width rules); other text, the usual case, gets
+ * the same layout computed directly: cli-table3 costs a short
  * command ~30 ms to start and about a millisecond a row (test/render/table.test.ts
  * checks that both give the same output).
  */
@@ -19,12 +19,17 @@ const PLAIN_CHARS = {
 /** Above this many rows, the direct layout whatever the text (its widths are then approximate for wide characters). */
 export const DIRECT_LAYOUT_ROWS = 200;
 
+/**
+ * Characters whose width is not one column: control characters, combining marks, zero-width and
+ * variation selectors, East Asian wide and full-width ranges, and anything outside the Basic
+ * Multilingual Plane (emoji). Text without them is laid out directly; with them, by cli-table3.
+ */
 // eslint-disable-next-line no-control-regex
-const NOT_PLAIN = /[^\x20-\x7e]/;
+const NOT_ONE_COLUMN = /[\x00-\x1f\x7f-\x9f\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u1100-\u115f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u2e80-\ua4cf\uac00-\ud7a3\ud800-\udfff\uf900-\ufaff\ufe00-\ufe0f\ufe20-\ufe2f\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
 
 export function table(head: string[], rows: string[][], opts: { color: boolean; bold?: (s: string) => string }): string {
   const h = opts.color && opts.bold ? head.map(opts.bold) : head;
-  const plain = [head, ...rows].every((r) => r.every((c) => !NOT_PLAIN.test(c.replace(ANSI, ''))));
+  const plain = [head, ...rows].every((r) => r.every((c) => !NOT_ONE_COLUMN.test(c.replace(ANSI, ''))));
   if (plain || rows.length > DIRECT_LAYOUT_ROWS) return columns(h, rows);
   return cliTable(h, rows);
 }

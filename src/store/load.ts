@@ -160,6 +160,7 @@ function parseFast(text: string, path: string, block: LogBlock, opts: LoadOption
 
   const ids = new Map(regimen.medications.map((m) => [m.id, m.index]));
   const strict = strictEntryPattern([...ids.keys()], true);
+  const canonical = new Map(regimen.medications.map((m) => [m.id, m.id]));
   const clock = new Clock(regimen.patient.timezone);
   const cutoff = opts.logFrom !== undefined ? formatDay(clock.dayOf(opts.logFrom) - 2) : undefined;
   const checker = new Checker(locate);
@@ -176,7 +177,7 @@ function parseFast(text: string, path: string, block: LogBlock, opts: LoadOption
     const m = skip ? (strict.test(text) ? SKIPPED : null) : strict.exec(text);
     if (m) {
       if (m === SKIPPED) complete = false;
-      else log.push(strictEntry(m, i, block.lineNumbers[i]!));
+      else log.push(strictEntry(m, i, block.lineNumbers[i]!, canonical));
       continue;
     }
     // Any other line: the tokenizer and the same checks as the full parser.
@@ -227,8 +228,10 @@ function strictInstant(s: string): Millis {
 }
 
 /** A LogEntry from the strict pattern's groups: 1 at, 2 med, 3 for, 4 status, 5 reason, 6 dose, 7 extra. */
-function strictEntry(m: RegExpExecArray, index: number, line: number): LogEntry {
-  const e: LogEntry = { at: strictInstant(m[1]!), atText: m[1]!, med: m[2]!, status: m[4] as LogEntry['status'], index };
+function strictEntry(m: RegExpExecArray, index: number, line: number, ids: Map<string, string>): LogEntry {
+  // The medication's own id string and literal statuses (not slices of the file's text), so later
+  // comparisons and map look-ups are by identity.
+  const e: LogEntry = { at: strictInstant(m[1]!), atText: m[1]!, med: ids.get(m[2]!)!, status: m[4]!.length === 5 ? 'taken' : 'skipped', index };
   if (m[3] !== undefined) e.for = m[3].length === 16 ? m[3] : slotOf(m[3]);
   if (m[7] !== undefined) e.extra = true;
   if (m[5] !== undefined) e.reason = m[5].charCodeAt(0) === 34 ? (JSON.parse(m[5]) as string) : m[5];

@@ -8,6 +8,8 @@ describe('tables', () => {
     expect(columns(head, rows)).toBe(cliTable(head, rows));
     const ascii = rows.map((r) => r.map((c) => c.replace('●', '*')));
     expect(table(head, ascii, { color: false })).toBe(cliTable(head, ascii));
+    const latin = [['café', '—', '◐ ●', 'naïve'], ['x', 'y', 'z', 'w']];
+    expect(table(['A', 'B', 'C', 'D'], latin, { color: false })).toBe(cliTable(['A', 'B', 'C', 'D'], latin));
   });
   it('gives text with wide characters to cli-table3, which knows their width', () => {
     const wide = [['薬', '08:00'], ['metformin', '09:00']];

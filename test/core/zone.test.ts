@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { intlZone, isValidZone, tzZone } from '../../src/core/zone.js';
+import { Clock, dayFromCivil } from '../../src/core/time.js';
+
+const ZONES = ['America/New_York', 'Europe/London', 'Europe/Berlin', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Asia/Kathmandu', 'America/St_Johns', 'Pacific/Chatham', 'America/Sao_Paulo', 'Africa/Casablanca', 'Pacific/Apia', 'UTC', 'US/Eastern'];
+
+describe('the two zone engines agree', () => {
+  it.each(ZONES)('%s: the same offset every 6 hours from 1990 to 2040 (and around every transition)', (zone) => {
+    const a = tzZone(zone);
+    const b = intlZone(zone);
+    const wrong: string[] = [];
+    for (let t = Date.UTC(1990, 0, 1); t < Date.UTC(2040, 0, 1); t += 6 * 3_600_000) {
+      const [x, y] = [a.offset(t), b.offset(t)];
+      if (x !== y) wrong.push(`${new Date(t).toISOString()}: tz ${x}, intl ${y}`);
+      // Around a transition, minute by minute.
+      if (x !== a.offset(t + 6 * 3_600_000)) {
+        for (let u = t; u < t + 6 * 3_600_000; u += 60_000) if (a.offset(u) !== b.offset(u)) wrong.push(`${new Date(u).toISOString()}: tz ${a.offset(u)}, intl ${b.offset(u)}`);
+      }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+  });
+
+  it('clocks of different zones in one process stay correct when used in turn', () => {
+    const ny = new Clock('America/New_York');
+    const ldn = new Clock('Europe/London');
+    const day = dayFromCivil(2026, 7, 1);
+    for (let i = 0; i < 3; i++) {
+      expect(ny.formatInstant(ny.toInstant(day, 8 * 60))).toBe('2026-07-01T08:00-04:00');
+      expect(ldn.formatInstant(ldn.toInstant(day, 8 * 60))).toBe('2026-07-01T08:00+01:00');
+    }
+  });
+});
+
+describe('zone names', () => {
+  it.each([
+    ['America/New_York', true], ['Europe/London', true], ['UTC', true], ['Etc/UTC', true], ['Africa/Abidjan', true], ['US/Eastern', true], ['Asia/Calcutta', true],
+    ['America/New_Yrok', false], ['Mars/Olympus', false], ['', false], ['utc; rm -rf', false], ['../../etc/passwd', false],
+  ])('%s is a zone: %s', (name, ok) => {
+    expect(isValidZone(name)).toBe(ok);
+  });
+});
