@@ -279,6 +279,16 @@ export function appendLogEntry(l: Loaded, e: Parameters<typeof entryLine>[1]): s
   throw refuse('the log is written as a flow list');
 }
 
+/**
+ * The line appendLogEntry inserts, when that is a pure insertion of one whole line into a
+ * fast-path log block (so checking that line alone is enough: Change.appendedLine).
+ */
+export function appendedLine(l: Loaded, e: Parameters<typeof entryLine>[1]): string | undefined {
+  const b = l.logBlock;
+  if (!b || (b.lastEntryEnd > 0 && l.text[b.lastEntryEnd - 1] !== '\n')) return undefined;
+  return entryLine(b.indent, e);
+}
+
 /** Remove the last log entry's line(s). */
 export function removeLastLogEntry(l: Loaded): string {
   const text = l.text;

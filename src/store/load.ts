@@ -240,6 +240,27 @@ function strictEntry(m: RegExpExecArray, index: number, line: number, ids: Map<s
   return e;
 }
 
+/**
+ * Check one log line about to be appended to a file read on the fast path: the same
+ * checks the fast path makes when it reads the line back. With the rest of the file
+ * unchanged (an append is a pure insertion), this is what a full re-read would decide,
+ * without reading ten years of log again. Returns the problems found (empty: valid).
+ */
+export function checkAppendedLine(l: Loaded, lineWithNewline: string): Problem[] {
+  const { regimen } = l;
+  const line = lineWithNewline.replace(/\n$/, '');
+  if (line.includes('\n')) return [{ severity: 'error', code: 'yaml', path: ['log', l.logCount], message: 'the new entry is more than one line' }];
+  const ids = new Map(regimen.medications.map((m) => [m.id, m.index]));
+  if (strictEntryPattern([...ids.keys()]).test(line)) return [];
+  const i = l.logCount;
+  const checker = new Checker(() => undefined);
+  const obj = tokenizeFlowLine(line);
+  if (!obj) return [{ severity: 'error', code: 'yaml', path: ['log', i], message: `the new entry is not a one-line YAML map: ${line.trim()}` }];
+  checker.walk(obj, regimenSchema.properties!.log!.items!, ['log', i]);
+  logEntryOf(obj, i, new Clock(regimen.patient.timezone), ids, checker, ['log', i]);
+  return checker.problems.filter((p) => p.severity === 'error');
+}
+
 /** Map a key path to its position using the parsed document's source ranges. */
 export function docLocator(doc: Document.Parsed, lc: LineCounter, file: string): Locate {
   return (path: Path, key?: boolean) => {

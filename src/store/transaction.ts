@@ -11,11 +11,16 @@ import { dirname } from 'node:path';
 import { EXIT, MedsError } from '../errors.js';
 import { acquireLock } from './lock.js';
 import { cleanStaleTemps, writeFileAtomicSync } from './atomic.js';
-import { parseRegimen, readSnapshot, sameStamp, stampOf, type LoadOptions, type Loaded } from './load.js';
+import { checkAppendedLine, invalid, parseRegimen, readSnapshot, sameStamp, stampOf, type LoadOptions, type Loaded } from './load.js';
 
 export interface Change<T> {
   text: string; // the new file text
   result: T;
+  /**
+   * Set when the change is one log line inserted at the end of a fast-path log block and
+   * nothing else: then that line alone is checked instead of re-reading the whole file.
+   */
+  appendedLine?: string;
   /** Checks on the file as it will be written (parsed and validated); throw to refuse. */
   verify?: (after: Loaded) => void;
 }
@@ -30,9 +35,12 @@ export function mutate<T>(path: string, plan: (l: Loaded) => Change<T>, opts: Lo
       const { text: before, stamp } = readSnapshot(path);
       const loaded = parseRegimen(before, path, opts);
       const change = plan(loaded);
-      let after: Loaded;
+      let after: Loaded | undefined;
       try {
-        after = parseRegimen(change.text, path, opts);
+        if (change.appendedLine !== undefined && loaded.logBlock) {
+          const problems = checkAppendedLine(loaded, change.appendedLine);
+          if (problems.length) throw invalid(path, problems);
+        } else after = parseRegimen(change.text, path, opts);
       } catch (err) {
         // The file was valid before: the change is what is wrong. Nothing is written.
         if (err instanceof MedsError && err.code === 'invalid') {
@@ -41,7 +49,7 @@ export function mutate<T>(path: string, plan: (l: Loaded) => Change<T>, opts: Lo
         }
         throw err;
       }
-      change.verify?.(after);
+      if (after) change.verify?.(after);
       if (process.env.MEDS_TEST_HOOK_BEFORE_WRITE) runTestHook(process.env.MEDS_TEST_HOOK_BEFORE_WRITE);
       if (!sameStamp(stampOf(path), stamp)) {
         if (attempt < MAX_ATTEMPTS) continue;

@@ -6,7 +6,7 @@ import { approxInstant, parsePositive, parseTimeArg } from '../context.js';
 import { findMed } from '../find.js';
 import { loadRegimen, type Loaded } from '../../store/load.js';
 import { mutate } from '../../store/transaction.js';
-import { appendLogEntry } from '../../store/edit.js';
+import { appendedLine, appendLogEntry } from '../../store/edit.js';
 import { entryFor, planRecord, type RecordPlan } from '../../core/record.js';
 import { assessDay } from '../../core/doses.js';
 import { DAY, formatDuration, MINUTE, type Clock } from '../../core/time.js';
@@ -43,6 +43,7 @@ function record(ctx: Ctx, medName: string, status: LogStatus, opts: RecordOpts):
       const entry = entryFor(plan, med, atMinute, clock, opts.reason, dose);
       return {
         text: appendLogEntry(l, entry),
+        appendedLine: appendedLine(l, entry),
         result: { med, plan, at: atMinute, entry },
         verify: (after) => {
           if (after.logCount !== l.logCount + 1) throw new Error('the new entry did not read back');

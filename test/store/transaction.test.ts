@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { checkAppendedLine, parseRegimen } from '../../src/store/load.js';
+import { appendedLine, appendLogEntry } from '../../src/store/edit.js';
+import { ROOT, read } from '../helpers/cli.js';
+import { join } from 'node:path';
+
+const EXAMPLE = read(join(ROOT, 'examples', 'regimen.yaml'));
+
+describe('checking only the appended line gives the verdict of a full re-read', () => {
+  const loaded = parseRegimen(EXAMPLE, 'r.yaml');
+  const lines = [
+    '  - { at: 2026-03-08T18:02-04:00, med: metformin, for: 2026-03-08T18:00, status: taken }\n',
+    '  - { at: 2026-03-08T18:02-04:00, med: metformin, status: skipped, reason: "sick, tired" }\n',
+    "  - { at: 2026-03-08T18:02-04:00, med: 'metformin', status: taken }\n",
+    '  - { at: 2026-03-08T18:02-04:00, med: metfromin, status: taken }\n',
+    '  - { at: 2026-02-30T18:02-04:00, med: metformin, status: taken }\n',
+    '  - { at: 2026-03-08T18:02-04:00, med: metformin, status: taken, dose: 0 }\n',
+    '  - { at: 2026-03-08T18:02-04:00, med: metformin, status: tkn }\n',
+    '  - { at: 2026-03-08T18:02-04:00, med: metformin, status: taken, colour: red }\n',
+  ];
+  it.each(lines)('%s', (line) => {
+    const text = EXAMPLE + line;
+    let fullErrors = 0;
+    try {
+      parseRegimen(text, 'r.yaml');
+    } catch (err) {
+      fullErrors = (err as { problems?: unknown[] }).problems?.length ?? 1;
+    }
+    expect(checkAppendedLine(loaded, line).length > 0).toBe(fullErrors > 0);
+  });
+  it('is offered only for a pure insertion into a fast-path log block, and names exactly the inserted line', () => {
+    const e = { at: '2026-03-08T18:02-04:00', med: 'metformin', for: '2026-03-08T18:00', status: 'taken' };
+    const line = appendedLine(loaded, e)!;
+    const text = appendLogEntry(loaded, e);
+    expect(text).toBe(EXAMPLE + line);
+    const block = parseRegimen('meds: 1\npatient: { timezone: UTC }\nmedications: [{ id: a, schedule: { times: ["08:00"] } }]\nlog:\n  - at: 2026-03-08T08:00Z\n    med: a\n    status: taken\n', 'r.yaml');
+    expect(appendedLine(block, { ...e, med: 'a' })).toBeUndefined();
+  });
+});
