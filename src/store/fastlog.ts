@@ -19,6 +19,7 @@ export interface LogBlock {
   starts: number[]; // offset of each entry line, in order
   ends: number[]; // offset of the end of each entry line (its newline, or the end of the text)
   lineNumbers: number[]; // 1-based line of each entry
+  strict: boolean[]; // whether each entry line matched the strict pattern given to findLogBlock
 }
 
 /** The text of entry line i. */
@@ -28,28 +29,54 @@ export function entryText(text: string, b: LogBlock, i: number): string {
 
 const LOG_KEY = /^log:[ \t]*(#[^\n]*)?$/m;
 
-/**
- * Find the block-style log made only of one-line flow maps, comments and blank lines,
- * by character checks (no substring per line: ten years is 50,000 lines).
- * Returns undefined when the file's log has another shape (the caller then parses fully).
- */
-export function findLogBlock(text: string): LogBlock | undefined {
+/** Where the top-level `log:` key is, if there is exactly one written as a block (`log:` alone on its line). */
+export function findLogKey(text: string): { keyStart: number; keyLineEnd: number } | undefined {
   const m = LOG_KEY.exec(text);
   if (!m) return undefined;
   if (text.indexOf('\nlog:', m.index + 1) !== -1) return undefined; // a second key: let the parser report it
-  const keyStart = m.index;
+  let keyLineEnd = m.index + m[0].length;
+  if (keyLineEnd < text.length) keyLineEnd++; // the newline
+  return { keyStart: m.index, keyLineEnd };
+}
+
+/**
+ * Find the block-style log made only of one-line flow maps, comments and blank lines,
+ * by character checks (no substring per line: ten years is 50,000 lines). With a
+ * `strict` pattern (sticky, from strictEntryPattern), each line is first tried against
+ * it in place, which both checks the line and finds its end in one pass.
+ * Returns undefined when the file's log has another shape (the caller then parses fully).
+ */
+export function findLogBlock(text: string, strict?: RegExp, key = findLogKey(text)): LogBlock | undefined {
+  if (!key) return undefined;
+  const { keyStart, keyLineEnd } = key;
   const len = text.length;
-  let pos = keyStart + m[0].length;
-  if (pos < len) pos++; // the newline
-  const keyLineEnd = pos;
+  let pos = keyLineEnd;
   let line = countLines(text, keyLineEnd) + 1;
   const starts: number[] = [];
   const ends: number[] = [];
   const lineNumbers: number[] = [];
+  const strictOk: boolean[] = [];
   let indent = -1;
   let end = keyLineEnd;
   let lastEntryEnd = keyLineEnd;
   while (pos < len) {
+    if (strict) {
+      strict.lastIndex = pos;
+      if (strict.test(text)) {
+        const nl = strict.lastIndex;
+        let p = pos;
+        while (text.charCodeAt(p) === 32) p++;
+        if (indent === -1) indent = p - pos;
+        else if (p - pos !== indent) return undefined;
+        starts.push(pos);
+        ends.push(nl);
+        lineNumbers.push(line);
+        strictOk.push(true);
+        pos = end = lastEntryEnd = nl < len ? nl + 1 : nl;
+        line++;
+        continue;
+      }
+    }
     let nl = text.indexOf('\n', pos);
     if (nl === -1) nl = len;
     const next = nl < len ? nl + 1 : nl;
@@ -65,13 +92,14 @@ export function findLogBlock(text: string): LogBlock | undefined {
       starts.push(pos);
       ends.push(nl);
       lineNumbers.push(line);
+      strictOk.push(false);
       end = lastEntryEnd = next;
     } else if (p === pos) break; // the next top-level key (or a document marker)
     else return undefined; // some other indented content: not our shape
     pos = next;
     line++;
   }
-  return { keyStart, keyLineEnd, end, lastEntryEnd, indent: ' '.repeat(indent === -1 ? 2 : indent), starts, ends, lineNumbers };
+  return { keyStart, keyLineEnd, end, lastEntryEnd, indent: ' '.repeat(indent === -1 ? 2 : indent), starts, ends, lineNumbers, strict: strictOk };
 }
 
 function countLines(text: string, upTo: number): number {

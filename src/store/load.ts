@@ -11,7 +11,7 @@ import { Clock, dayFromCivil, DAY, formatDay, HOUR, MINUTE, slotOf } from '../co
 import type { LogEntry, Millis, Regimen } from '../model/types.js';
 import { Checker, logEntryOf, pathText, validateRegimen, type Locate, type Path } from '../model/validate.js';
 import { regimenSchema } from '../model/schema.js';
-import { entryText, findLogBlock, strictEntryPattern, tokenizeFlowLine, type LogBlock } from './fastlog.js';
+import { entryText, findLogBlock, findLogKey, strictEntryPattern, tokenizeFlowLine, type LogBlock } from './fastlog.js';
 
 export interface LoadOptions {
   /** Entries whose `at` date is before this instant's day (minus a margin) may be checked but not built. */
@@ -88,9 +88,9 @@ const MAX_TEXT = 64 * 1024 * 1024;
 /** Parse and validate regimen text. Throws MedsError (exit 65) when it is invalid. */
 export function parseRegimen(text: string, path: string, opts: LoadOptions = {}): Loaded {
   if (text.length > MAX_TEXT) throw invalid(path, [{ severity: 'error', code: 'too-large', path: [], message: `the file is larger than ${MAX_TEXT / 1024 / 1024} MB` }]);
-  const block = opts.full || text.includes('\r') || text.charCodeAt(0) === 0xfeff ? undefined : findLogBlock(text);
-  if (block) {
-    const r = parseFast(text, path, block, opts);
+  const key = opts.full || text.includes('\r') || text.charCodeAt(0) === 0xfeff ? undefined : findLogKey(text);
+  if (key) {
+    const r = parseFast(text, path, key, opts);
     if (r) return r;
   }
   return parseFull(text, path);
@@ -135,15 +135,27 @@ function parseFull(text: string, path: string): Loaded {
   return { path, text, regimen, warnings: problems, doc, lineCounter: lc, logCount, logComplete: true };
 }
 
-function parseFast(text: string, path: string, block: LogBlock, opts: LoadOptions): Loaded | undefined {
-  // The head: the file without its log block, offsets unchanged (the block is blanked when keys follow it).
-  const tail = text.slice(block.end);
-  const head = /\S/.test(tail) ? text.slice(0, block.keyStart) + text.slice(block.keyStart, block.end).replace(/[^\n]/g, ' ') + tail : text.slice(0, block.keyStart);
+/** A line at column 0 after the log key that is not a comment or an entry: a key after the log. */
+const TAIL_KEY = /\n[^ \t\n#-]/g;
+
+function parseFast(text: string, path: string, key: { keyStart: number; keyLineEnd: number }, opts: LoadOptions): Loaded | undefined {
+  // The head is the file without its log. Usually the log is last: the head is what comes before
+  // it, read first, and its medication ids make the pattern the log is read with in one pass.
+  // When keys follow the log, the log block is found first and blanked out (offsets unchanged).
+  TAIL_KEY.lastIndex = key.keyLineEnd > 0 ? key.keyLineEnd - 1 : 0;
+  let block: LogBlock | undefined;
+  let head: string;
+  if (TAIL_KEY.test(text)) {
+    block = findLogBlock(text, undefined, key);
+    if (!block) return undefined;
+    head = text.slice(0, block.keyStart) + text.slice(block.keyStart, block.end).replace(/[^\n]/g, ' ') + text.slice(block.end);
+  } else head = text.slice(0, key.keyStart);
   const { doc, lc } = parseDoc(head, path);
   if (doc.has('log')) return undefined;
   const raw = toJS(doc, path, lc) as Record<string, unknown> | null;
   const headLocate = docLocator(doc, lc, path);
   const entryPos = (i: number, key: string | undefined, asKey: boolean): SourcePos => {
+    if (!block) return { file: path, line: 1, col: 1 };
     const line = entryText(text, block, i);
     // Like the parser's positions: a key path points at the value, or at the key when asked for it.
     const k = key ? line.indexOf(`${key}: `) : -1;
@@ -161,6 +173,8 @@ function parseFast(text: string, path: string, block: LogBlock, opts: LoadOption
   const ids = new Map(regimen.medications.map((m) => [m.id, m.index]));
   const strict = strictEntryPattern([...ids.keys()], true);
   const canonical = new Map(regimen.medications.map((m) => [m.id, m.id]));
+  block ??= findLogBlock(text, strict, key);
+  if (!block) return undefined;
   const clock = new Clock(regimen.patient.timezone);
   const cutoff = opts.logFrom !== undefined ? formatDay(clock.dayOf(opts.logFrom) - 2) : undefined;
   const checker = new Checker(locate);
@@ -172,9 +186,9 @@ function parseFast(text: string, path: string, block: LogBlock, opts: LoadOption
     // The strict pattern runs in place at the line's offset (no substring per line). Lines before
     // the cutoff are only checked; the others are built from the pattern's groups.
     const start = block.starts[i]!;
-    strict.lastIndex = start;
     const skip = cutoff !== undefined && isBefore(text, start + atCol, cutoff);
-    const m = skip ? (strict.test(text) ? SKIPPED : null) : strict.exec(text);
+    strict.lastIndex = start;
+    const m = skip ? (block.strict[i] || strict.test(text) ? SKIPPED : null) : strict.exec(text);
     if (m) {
       if (m === SKIPPED) complete = false;
       else log.push(strictEntry(m, i, block.lineNumbers[i]!, canonical));
