@@ -17,14 +17,15 @@ export interface LogBlock {
   lastEntryEnd: number; // offset just after the last entry line's newline (keyLineEnd when none)
   indent: string; // indentation of the entries ("  " by default)
   starts: number[]; // offset of each entry line, in order
-  ends: number[]; // offset of the end of each entry line (its newline, or the end of the text)
   lineNumbers: number[]; // 1-based line of each entry
   strict: boolean[]; // whether each entry line matched the strict pattern given to findLogBlock
 }
 
 /** The text of entry line i. */
 export function entryText(text: string, b: LogBlock, i: number): string {
-  return text.slice(b.starts[i], b.ends[i]);
+  const start = b.starts[i]!;
+  const nl = text.indexOf('\n', start);
+  return text.slice(start, nl === -1 ? text.length : nl);
 }
 
 const LOG_KEY = /^log:[ \t]*(#[^\n]*)?$/m;
@@ -53,7 +54,6 @@ export function findLogBlock(text: string, strict?: RegExp, key = findLogKey(tex
   let pos = keyLineEnd;
   let line = countLines(text, keyLineEnd) + 1;
   const starts: number[] = [];
-  const ends: number[] = [];
   const lineNumbers: number[] = [];
   const strictOk: boolean[] = [];
   let indent = -1;
@@ -69,7 +69,6 @@ export function findLogBlock(text: string, strict?: RegExp, key = findLogKey(tex
         if (indent === -1) indent = p - pos;
         else if (p - pos !== indent) return undefined;
         starts.push(pos);
-        ends.push(nl);
         lineNumbers.push(line);
         strictOk.push(true);
         pos = end = lastEntryEnd = nl < len ? nl + 1 : nl;
@@ -90,7 +89,6 @@ export function findLogBlock(text: string, strict?: RegExp, key = findLogKey(tex
       if (indent === -1) indent = p - pos;
       else if (p - pos !== indent) return undefined;
       starts.push(pos);
-      ends.push(nl);
       lineNumbers.push(line);
       strictOk.push(false);
       end = lastEntryEnd = next;
@@ -99,7 +97,7 @@ export function findLogBlock(text: string, strict?: RegExp, key = findLogKey(tex
     pos = next;
     line++;
   }
-  return { keyStart, keyLineEnd, end, lastEntryEnd, indent: ' '.repeat(indent === -1 ? 2 : indent), starts, ends, lineNumbers, strict: strictOk };
+  return { keyStart, keyLineEnd, end, lastEntryEnd, indent: ' '.repeat(indent === -1 ? 2 : indent), starts, lineNumbers, strict: strictOk };
 }
 
 function countLines(text: string, upTo: number): number {

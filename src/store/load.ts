@@ -135,17 +135,23 @@ function parseFull(text: string, path: string): Loaded {
   return { path, text, regimen, warnings: problems, doc, lineCounter: lc, logCount, logComplete: true };
 }
 
-/** A line at column 0 after the log key that is not a comment or an entry: a key after the log. */
-const TAIL_KEY = /\n[^ \t\n#-]/g;
+const TAIL = Symbol('keys follow the log');
 
 function parseFast(text: string, path: string, key: { keyStart: number; keyLineEnd: number }, opts: LoadOptions): Loaded | undefined {
-  // The head is the file without its log. Usually the log is last: the head is what comes before
-  // it, read first, and its medication ids make the pattern the log is read with in one pass.
-  // When keys follow the log, the log block is found first and blanked out (offsets unchanged).
-  TAIL_KEY.lastIndex = key.keyLineEnd > 0 ? key.keyLineEnd - 1 : 0;
+  const r = parseFastAs(text, path, key, opts, false);
+  return r === TAIL ? (parseFastAs(text, path, key, opts, true) as Loaded | undefined) : r;
+}
+
+/**
+ * The head is the file without its log. Usually the log is last (`tail` false): the head is what
+ * comes before it, read first, and its medication ids make the pattern the log is read with in one
+ * pass; finding keys after the log answers TAIL. Then (`tail` true) the log block is found first
+ * and blanked out of the head, offsets unchanged.
+ */
+function parseFastAs(text: string, path: string, key: { keyStart: number; keyLineEnd: number }, opts: LoadOptions, tail: boolean): Loaded | undefined | typeof TAIL {
   let block: LogBlock | undefined;
   let head: string;
-  if (TAIL_KEY.test(text)) {
+  if (tail) {
     block = findLogBlock(text, undefined, key);
     if (!block) return undefined;
     head = text.slice(0, block.keyStart) + text.slice(block.keyStart, block.end).replace(/[^\n]/g, ' ') + text.slice(block.end);
@@ -168,13 +174,18 @@ function parseFast(text: string, path: string, key: { keyStart: number; keyLineE
   };
   const withEmptyLog = raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...raw, log: [] } : raw;
   const { regimen, problems } = validateRegimen(withEmptyLog, locate);
-  if (!regimen) throw invalid(path, problems);
+  if (!regimen) {
+    // Keys after the log may be what the head lacks: read the whole head before judging.
+    if (!tail && hasTail(text, findLogBlock(text, undefined, key))) return TAIL;
+    throw invalid(path, problems);
+  }
 
   const ids = new Map(regimen.medications.map((m) => [m.id, m.index]));
   const strict = strictEntryPattern([...ids.keys()], true);
   const canonical = new Map(regimen.medications.map((m) => [m.id, m.id]));
   block ??= findLogBlock(text, strict, key);
   if (!block) return undefined;
+  if (!tail && hasTail(text, block)) return TAIL;
   const clock = new Clock(regimen.patient.timezone);
   const cutoff = opts.logFrom !== undefined ? formatDay(clock.dayOf(opts.logFrom) - 2) : undefined;
   const checker = new Checker(locate);
@@ -210,6 +221,10 @@ function parseFast(text: string, path: string, key: { keyStart: number; keyLineE
 }
 
 const SKIPPED = [] as unknown as RegExpExecArray;
+
+function hasTail(text: string, block: LogBlock | undefined): boolean {
+  return !!block && block.end < text.length && /\S/.test(text.slice(block.end));
+}
 
 const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
 
