@@ -4,7 +4,7 @@
 // the bundle is a large part of a short run's start-up. CommonJS (bin/package.json),
 // because Node's ES module loader costs a short run another 15-20 ms.
 'use strict';
-const { readFileSync, writeFileSync } = require('node:fs');
+const { readFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');
 const { Script } = require('node:vm');
@@ -19,9 +19,6 @@ try {
 }
 const wrapper = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'utf8')}\n})`;
 const script = new Script(wrapper, { filename: bundle, cachedData });
-if (process.env.MEDS_WRITE_CODE_CACHE) {
-  // Used by scripts/build.mjs: after a representative run, save what V8 compiled.
-  process.on('exit', () => writeFileSync(cacheFile, script.createCachedData()));
-}
 const mod = { exports: {} };
 script.runInThisContext()(mod.exports, createRequire(bundle), mod, bundle, dirname(bundle));
+mod.exports.main(process.argv);

@@ -43,15 +43,12 @@ const { regimenSchema } = createRequire(import.meta.url)(schemaOut);
 mkdirSync(join(root, 'schema'), { recursive: true });
 writeFileSync(join(root, 'schema/meds.schema.json'), JSON.stringify(regimenSchema, null, 2) + '\n');
 
-// V8 code cache for the bundle: run representative commands once and keep what
-// V8 compiled (bin/meds.js uses it when it matches this exact bundle and Node).
+// V8 code cache for the bundle: representative commands run once in one process, and
+// what V8 compiled is kept (bin/meds.js uses it when it matches this exact bundle and Node).
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 rmSync(join(root, 'dist/meds.cjs.cache'), { force: true });
-const warm = spawnSync(process.execPath, [join(root, 'bin/meds.js'), '--file', join(root, 'examples/regimen.yaml'), '--now', '2026-03-08T10:00', 'today'], {
-  env: { ...process.env, MEDS_WRITE_CODE_CACHE: '1', NO_COLOR: '1' },
-  encoding: 'utf8',
-});
+const warm = spawnSync(process.execPath, [join(root, 'scripts/warm-cache.cjs')], { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 if (warm.status !== 0) {
   console.error('build: the warm-up run failed; no code cache was written\n' + warm.stderr);
   rmSync(join(root, 'dist/meds.cjs.cache'), { force: true });
