@@ -5,9 +5,11 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Process-heavy suites (e2e, concurrency) share 2 cores: keep the pool small.
+    // One file at a time. The reliability and end-to-end suites start hundreds of real processes;
+    // run side by side on 2 cores, a long synchronous test could hold its worker past vitest's fixed
+    // 60 s RPC timeout ("Timeout calling onTaskUpdate"), failing a run whose tests all passed.
     pool: 'forks',
-    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    fileParallelism: false,
     env: { TZ: 'UTC', NO_COLOR: '1' },
   },
 });
