@@ -140,7 +140,7 @@ function resolveBinary() {
     return { argv: splitCommand(override), label: `MEDS_BENCH_BIN=${override}` };
   }
   const bin = join(ROOT, 'bin/meds.js');
-  const missing = ['bin/meds.js', 'dist/meds.js'].filter((p) => !existsSync(join(ROOT, p)));
+  const missing = ['bin/meds.js', 'dist/meds.cjs'].filter((p) => !existsSync(join(ROOT, p)));
   return { argv: [process.execPath, bin], label: 'node bin/meds.js', missing };
 }
 
