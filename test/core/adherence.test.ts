@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { LogEntry, Medication, Phase, Regimen, TimeOfDay } from '../../src/model/types.js';
-import { Clock, parseDay, parseHM } from '../../src/core/time.js';
+import type { LogEntry, Medication, Phase } from '../../src/model/types.js';
 import { adherence, type MedAdherence } from '../../src/core/adherence.js';
 import { MedsError } from '../../src/errors.js';
+import { clock, day, phase, regimen, t } from '../helpers/build.js';
 
-// ---- a small local builder: fixed zone, plain objects --------------------------------
-const clock = new Clock('America/New_York');
-const day = (s: string) => parseDay(s)!;
-const t = (s: string) => clock.parse(s)!; // local wall time in New York
-const tod = (x: string | TimeOfDay): TimeOfDay => (typeof x === 'string' ? { minute: parseHM(x)!, label: x } : x);
-function phase(p: Omit<Partial<Phase>, 'times'> & { times?: (string | TimeOfDay)[] } = {}): Phase {
-  const { times = [], ...rest } = p;
-  return { index: 0, dose: 1, asNeeded: false, ...rest, times: times.map(tod) };
-}
+// ---- a small local builder: fixed zone, plain objects (test/helpers/build.ts) ---------
 function med(id: string, phases: Phase[], more: Partial<Medication> = {}): Medication {
   return { id, unit: 'tablet', index: 0, ...more, phases: phases.map((p, i) => ({ ...p, index: i })) };
 }
@@ -22,15 +14,6 @@ function entry(medId: string, at: string, status: 'taken' | 'skipped', forSlot?:
 }
 const take = (m: string, at: string, forSlot?: string) => entry(m, at, 'taken', forSlot);
 const skip = (m: string, forSlot: string) => entry(m, forSlot, 'skipped', forSlot, { reason: 'nausea' });
-function regimen(meds: Medication[], log: LogEntry[], settings: Partial<Regimen['settings']> = {}): Regimen {
-  return {
-    version: 1,
-    patient: { timezone: 'America/New_York', allergies: [], conditions: [], routine: {} },
-    settings: { earlyMs: 3_600_000, lateMs: 7_200_000, ...settings },
-    medications: meds.map((m, i) => ({ ...m, index: i })),
-    log: log.map((e, i) => ({ ...e, index: i })),
-  };
-}
 const only = (r: ReturnType<typeof adherence>, id: string): MedAdherence => r.medications.find((m) => m.med === id)!;
 
 // ---- twice daily, one week: every metric by hand ---------------------------------------

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LogEntry, Medication, Phase, Regimen, Supply, TimeOfDay } from '../../src/model/types.js';
-import { Clock, HOUR, parseDay, parseHM } from '../../src/core/time.js';
+import type { LogEntry, Medication, Phase, Supply } from '../../src/model/types.js';
+import { HOUR } from '../../src/core/time.js';
 import {
   daysSupplyFor,
   needsAttention,
@@ -12,30 +12,14 @@ import {
   type SupplyStatus,
 } from '../../src/core/supply.js';
 import { MedsError } from '../../src/errors.js';
+import { clock, day, phase, regimen, t } from '../helpers/build.js';
 
-// ---- a small local builder: fixed zone, plain objects --------------------------------
-const clock = new Clock('America/New_York');
-const day = (s: string) => parseDay(s)!;
-const t = (s: string) => clock.parse(s)!;
-const tod = (x: string | TimeOfDay): TimeOfDay => (typeof x === 'string' ? { minute: parseHM(x)!, label: x } : x);
-function phase(p: Omit<Partial<Phase>, 'times'> & { times?: (string | TimeOfDay)[] } = {}): Phase {
-  const { times = [], ...rest } = p;
-  return { index: 0, dose: 1, asNeeded: false, ...rest, times: times.map(tod) };
-}
+// ---- a small local builder: fixed zone, plain objects (test/helpers/build.ts) ---------
 function med(id: string, phases: Phase[], supply?: Partial<Supply>): Medication {
   return { id, unit: 'tablet', index: 0, phases: phases.map((p, i) => ({ ...p, index: i })), ...(supply ? { supply: { fills: [], ...supply } } : {}) };
 }
 function entry(medId: string, at: string, more: Partial<LogEntry> = {}): LogEntry {
   return { at: t(at), atText: at, med: medId, status: 'taken', index: 0, ...more };
-}
-function regimen(meds: Medication[], log: LogEntry[] = []): Regimen {
-  return {
-    version: 1,
-    patient: { timezone: 'America/New_York', allergies: [], conditions: [], routine: {} },
-    settings: { earlyMs: HOUR, lateMs: 2 * HOUR },
-    medications: meds.map((m, i) => ({ ...m, index: i })),
-    log: log.map((e, i) => ({ ...e, index: i })),
-  };
 }
 const daily = (from = '2026-01-01') => phase({ from: day(from), times: ['09:00'] });
 const twice = (from = '2026-01-01') => phase({ from: day(from), times: ['08:00', '20:00'] });

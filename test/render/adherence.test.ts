@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LogEntry, Medication, Phase, Regimen, TimeOfDay } from '../../src/model/types.js';
-import { Clock, HOUR, parseDay, parseHM } from '../../src/core/time.js';
+import type { LogEntry, Medication, Phase } from '../../src/model/types.js';
 import { adherence } from '../../src/core/adherence.js';
 import type { SupplyStatus } from '../../src/core/supply.js';
 import {
@@ -19,30 +18,14 @@ import {
   refillsJson,
   type Palette,
 } from '../../src/render/adherence.js';
+import { clock, day, phase, regimen, t } from '../helpers/build.js';
 
-// ---- a small local builder: fixed zone, plain objects --------------------------------
-const clock = new Clock('America/New_York');
-const day = (s: string) => parseDay(s)!;
-const t = (s: string) => clock.parse(s)!;
-const tod = (x: string | TimeOfDay): TimeOfDay => (typeof x === 'string' ? { minute: parseHM(x)!, label: x } : x);
-function phase(p: Omit<Partial<Phase>, 'times'> & { times?: (string | TimeOfDay)[] } = {}): Phase {
-  const { times = [], ...rest } = p;
-  return { index: 0, dose: 1, asNeeded: false, ...rest, times: times.map(tod) };
-}
+// ---- a small local builder: fixed zone, plain objects (test/helpers/build.ts) ---------
 function med(id: string, phases: Phase[]): Medication {
   return { id, unit: 'tablet', index: 0, phases: phases.map((p, i) => ({ ...p, index: i })) };
 }
 const take = (m: string, at: string, forSlot?: string): LogEntry => ({ at: t(at), atText: at, med: m, status: 'taken', index: 0, ...(forSlot ? { for: forSlot } : {}) });
 const skip = (m: string, slot: string): LogEntry => ({ at: t(slot), atText: slot, med: m, status: 'skipped', for: slot, index: 0 });
-function regimen(meds: Medication[], log: LogEntry[]): Regimen {
-  return {
-    version: 1,
-    patient: { timezone: 'America/New_York', allergies: [], conditions: [], routine: {} },
-    settings: { earlyMs: HOUR, lateMs: 2 * HOUR },
-    medications: meds.map((m, i) => ({ ...m, index: i })),
-    log: log.map((e, i) => ({ ...e, index: i })),
-  };
-}
 
 // The week of test/core/adherence.test.ts: 2026-04-01 (Wed) .. 04-05 (Sun): on-time, partial, late, skipped, missed.
 const metformin = med('metformin', [phase({ from: day('2026-04-01'), times: ['08:00', '20:00'] })]);
