@@ -11,5 +11,7 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: false,
     env: { TZ: 'UTC', NO_COLOR: '1' },
+    // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },
 });
