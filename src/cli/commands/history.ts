@@ -9,14 +9,14 @@ import { warnProblems } from './shared.js';
 
 export async function run(ctx: Ctx, _args: string[], opts: { med?: string; days?: string }): Promise<number> {
   const days = opts.days !== undefined ? parsePositiveInt(opts.days, '--days') : 7;
-  const loaded = loadRegimen(ctx.path);
+  // Only the period's entries are built (the rest of the log is checked, not built).
+  const loaded = loadRegimen(ctx.path, { logFrom: ctx.approxNow() - (days + 2) * DAY });
   warnProblems(ctx, loaded.warnings);
   const { regimen } = loaded;
   const clock = ctx.clock(regimen);
   const now = ctx.now(clock);
   if (opts.med !== undefined) findMed(regimen, opts.med);
   const from = clock.startOfDay(clock.dayOf(now) - days + 1);
-  void DAY;
   const entries = regimen.log.filter((e) => e.at >= from && e.at <= now && (opts.med === undefined || e.med === opts.med));
   if (ctx.json) {
     ctx.out.printJson({
