@@ -193,12 +193,18 @@ export function withDefaultCommand(argv: string[]): string[] {
   return [...argv, 'today'];
 }
 
+function errorJson(code: string, exitCode: number, message: string, hint?: string, err?: MedsError) {
+  return { schemaVersion: 1, error: { code, exitCode, message, hint: hint ?? null, position: err?.pos ?? null, problems: err?.problems ?? [] } };
+}
+
 function report(err: unknown, json: boolean): number {
+  const out = makeOutput({ json });
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
-    return EXIT.usage; // commander already printed its message
+    // commander already printed its message on stderr
+    if (json) out.printJson(errorJson(err.code.replace(/^commander\./, ''), EXIT.usage, err.message.replace(/^error: /, '')));
+    return EXIT.usage;
   }
-  const out = makeOutput({ json });
   if (err instanceof MedsError) {
     const e = out.e;
     const lines = [`${e.red('meds: error:')} ${err.message}`];
@@ -207,10 +213,11 @@ function report(err: unknown, json: boolean): number {
     const others = (err.problems ?? []).slice(1);
     for (const p of others) lines.push(`  ${p.severity === 'error' ? e.red('error') : e.yellow('warning')}: ${p.pos ? formatPos(p.pos) + ': ' : ''}${p.message}${p.hint ? ` (${p.hint})` : ''}`);
     process.stderr.write(lines.join('\n') + '\n');
-    if (json) out.printJson({ schemaVersion: 1, error: { code: err.code, exitCode: err.exitCode, message: err.message, hint: err.hint ?? null, position: err.pos ?? null, problems: err.problems ?? [] } });
+    if (json) out.printJson(errorJson(err.code, err.exitCode, err.message, err.hint, err));
     return err.exitCode;
   }
   process.stderr.write(`meds: internal error: ${(err as Error)?.stack ?? String(err)}\nPlease report this; your regimen file was not changed by the failed step.\n`);
+  if (json) out.printJson(errorJson('internal', 70, String((err as Error)?.message ?? err)));
   return 70;
 }
 

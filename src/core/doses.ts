@@ -83,23 +83,25 @@ export function assessMedication(
 
   const lo = clock.startOfDay(fromDay - 2);
   const hi = clock.startOfDay(toDay + 8);
+  const minKey = (fromDay - 2) * 1440;
+  const maxKey = (toDay + 9) * 1440;
   const extras: LogEntry[] = [];
   const asNeeded: LogEntry[] = [];
   const answered = new Set<DoseState>();
   for (const e of entries) {
     if (e.med !== med.id) continue;
-    let d: DoseState | undefined;
-    if (e.for !== undefined) {
-      d = bySlot.get(slotNumber(e.for));
-      if (!d) {
-        // A slot outside the expanded days, or one the schedule no longer has.
-        if (e.status === 'taken' && e.at >= lo && e.at < hi) (isAsNeeded(med, clock.dayOf(e.at)) ? asNeeded : extras).push(e);
-        continue;
-      }
+    const key = e.for !== undefined ? slotNumber(e.for) : undefined;
+    let d = key !== undefined ? bySlot.get(key) : undefined;
+    if (d) {
+      // the dose it names
+    } else if (key !== undefined && (key < minKey || key >= maxKey)) {
+      continue; // it answered a dose outside the days looked at
     } else if (e.extra) {
       if (e.status === 'taken' && e.at >= lo && e.at < hi) extras.push(e);
       continue;
     } else {
+      // No `for`, or a slot the schedule no longer has (it was edited since): credit it by its time,
+      // as meds take would now, so an edit never turns a dose already taken into one still due.
       if (e.at < lo - DAY || e.at >= hi) continue;
       if (isAsNeeded(med, clock.dayOf(e.at))) {
         if (e.status === 'taken') asNeeded.push(e);

@@ -50,8 +50,8 @@ export function planRecord(regimen: Regimen, med: Medication, status: LogStatus,
         // The most doses in any 24 hours that contain this one.
         const near = taken.filter((t) => Math.abs(t - at) < DAY).sort((a, b) => a - b);
         let most = 1;
-        for (const start of [at - DAY + 1, ...near]) {
-          if (start > at) break;
+        // Windows [start, start + 24 h) that contain `at`: starting 24 h before it, at an earlier dose, or at it.
+        for (const start of [at - DAY + 1, ...near.filter((t) => t <= at), at]) {
           const n = 1 + near.filter((t) => t >= start && t < start + DAY).length;
           if (n > most) most = n;
         }

@@ -133,3 +133,23 @@ describe('the state of each dose at a moment', () => {
     expect(day.extras.map((e: LogEntry) => e.atText)).toEqual(['2026-05-01T09:00-04:00']);
   });
 });
+
+describe('regressions found in review', () => {
+  it('credits a take whose slot an edit has since removed to the new dose by its time, so it is not shown as due again', () => {
+    const r = regimen(`medications:
+  - { id: m, schedule: [{ times: ["07:00"], until: 2026-05-01 }, { from: 2026-05-01, times: ["08:00"] }] }
+log:
+  - { at: 2026-05-01T07:04-04:00, med: m, for: 2026-05-01T07:00, status: taken }
+`);
+    const c = clockOf(r);
+    const now = c.parse('2026-05-01T09:00')!;
+    const day = assessDay(r, c.dayOf(now), now, c)[0]!;
+    expect(day.doses.map((d) => `${d.slot} ${d.status}`)).toEqual(['2026-05-01T08:00 taken']);
+    expect(day.extras).toEqual([]);
+  });
+
+  it('warns about maxPerDay when the new dose is recorded before the others of the same 24 hours', () => {
+    const r = withLog([['2026-05-01T08:00-04:00', 'prn', 'taken'], ['2026-05-01T14:00-04:00', 'prn', 'taken'], ['2026-05-01T20:00-04:00', 'prn', 'taken'], ['2026-05-01T23:59-04:00', 'prn', 'taken']]);
+    expect(plan(r, 'prn', 'taken', '2026-05-01T01:00').warnings.join(' ')).toContain('this makes 5 doses of prn within 24 hours; the maximum is 4');
+  });
+});

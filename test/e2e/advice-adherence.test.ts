@@ -90,3 +90,18 @@ medications:
     expect(after.runsOutOn > '2026-03-30').toBe(true);
   });
 });
+
+describe('the JSON contract on every path', () => {
+  it('a usage error with --json prints the error document on stdout (exit 2)', () => {
+    for (const args of [['bogus'], ['today', '--bogus'], ['skip']]) {
+      const r = meds(['--json', ...args]);
+      expect(r.code).toBe(2);
+      expect(JSON.parse(r.stdout)).toMatchObject({ schemaVersion: 1, error: { exitCode: 2 } });
+    }
+  });
+  it('undo reports the removed entry\'s time as written, also when the file is read by the full parser (CRLF)', () => {
+    const f = writeTemp(read(copyFixture()).replace(/\n/g, '\r\n'));
+    const j = JSON.parse(on(f, 'undo', '--json').stdout);
+    expect(j.removed).toMatchObject({ med: 'apixaban', at: '2026-03-08T09:30-04:00', status: 'skipped' });
+  });
+});

@@ -30,3 +30,10 @@ describe('tables', () => {
     expect(table(head, rows, { color: false, bold: (s) => `\u001b[1m${s}\u001b[22m` })).not.toMatch(/\u001b/);
   });
 });
+
+describe('tables in color', () => {
+  it('makes each header bold once (no index or array passed to the color function)', () => {
+    const out = table(['A', 'B'], [['x', 'y']], { color: true, bold: (...args: unknown[]) => `<${args.join('|')}>` });
+    expect(out.split('\n')[0]).toBe('<A>  <B>');
+  });
+});
