@@ -105,3 +105,12 @@ describe('the JSON contract on every path', () => {
     expect(j.removed).toMatchObject({ med: 'apixaban', at: '2026-03-08T09:30-04:00', status: 'skipped' });
   });
 });
+
+describe('a medication added mid-period', () => {
+  it('is counted from the day it was added: no missed doses before it', () => {
+    const f = writeTemp('meds: 1\npatient: { timezone: UTC }\nmedications: []\n');
+    expect(meds(['--file', f, '--now', '2026-03-08T07:00Z', 'add', 'a', '--times', '08:00,20:00']).code).toBe(0);
+    const j = JSON.parse(meds(['--file', f, '--now', '2026-03-09T23:00Z', 'adherence', '--days', '30', '--json']).stdout);
+    expect(j.medications[0]).toMatchObject({ med: 'a', scheduled: 4, missed: 4 });
+  });
+});

@@ -339,11 +339,11 @@ describe('meds init / add / edit / stop / check', () => {
     expect(existsSync(f)).toBe(false);
   });
 
-  it('add by flags, then list shows it', () => {
+  it('add by flags, then list shows it (starting today, so earlier days never count as missed)', () => {
     const f = copyFixture(EXAMPLE);
     const r = on(f, NOW, 'add', 'vitd', '--name', 'Vitamin D', '--strength', '1000 IU', '--times', '08:00', '--days', 'sun', '--purpose', 'bones');
-    expect(r).toEqual({ code: 0, stdout: 'Added vitd: { times: ["08:00"], days: [sun] }.\n', stderr: '' });
-    expect(on(f, NOW, 'list').stdout).toMatch(/^vitd\s+Vitamin D 1000 IU\s+1 unit\s+every Sunday at 08:00\s+bones\s*$/m);
+    expect(r).toEqual({ code: 0, stdout: 'Added vitd: { times: ["08:00"], days: [sun], from: 2026-03-08 }.\n', stderr: '' });
+    expect(on(f, NOW, 'list').stdout).toMatch(/^vitd\s+Vitamin D 1000 IU\s+1 unit\s+every Sunday at 08:00, from 2026-03-08\s+bones\s*$/m);
     expect(on(f, NOW, 'check')).toEqual({ code: 0, stdout: '', stderr: '' });
     const dup = on(f, NOW, 'add', 'vitd', '--times', '09:00');
     expect(dup.code).toBe(2);
@@ -355,7 +355,7 @@ describe('meds init / add / edit / stop / check', () => {
     expect(run(['--file', f, 'init', '--timezone', 'Europe/London']).code).toBe(0);
     const r = on(f, NOW, 'add', 'metformin', '--times', 'breakfast,dinner', '--strength', '500 mg');
     expect(r.code).toBe(0);
-    expect(on(f, NOW, 'list').stdout).toMatch(/^metformin\s+500 mg\s+1 unit\s+twice daily at breakfast \(07:30\) and dinner \(18:30\)\s*$/m);
+    expect(on(f, NOW, 'list').stdout).toMatch(/^metformin\s+500 mg\s+1 unit\s+twice daily at breakfast \(07:30\) and dinner \(18:30\), from 2026-03-08\s*$/m);
   });
 
   // Regression test (a bug found and fixed; the text says what used to happen): the second `add` on a file made by `init`

@@ -131,8 +131,16 @@ export async function runAdd(ctx: Ctx, args: string[], o: AddFlags): Promise<num
   const medId = id;
   const med: Obj = { id: medId, ...fields, schedule };
   if (fields.dose === 1) delete med.dose;
+  const sched = schedule;
   mutate(ctx.path, (l) => {
     if (l.regimen.medications.some((m) => m.id === medId)) throw usageError('duplicate-id', `there is already a medication ${JSON.stringify(medId)}`, `use \`meds edit ${medId}\` to change it`);
+    // A new medication starts today unless --from says otherwise, so adherence never counts the
+    // days before it was added as missed. (`every: Nh` needs its own date-time: validation asks for it.)
+    const hourly = typeof sched.every === 'string' && !/[dw]$/.test(sched.every);
+    if (sched.from === undefined && !hourly) {
+      const clock = ctx.clock(l.regimen);
+      sched.from = formatDay(clock.dayOf(ctx.now(clock)));
+    }
     return { text: editHead(l, [{ op: 'append', path: ['medications'], item: stripUndefined(med), block: true }]), result: undefined };
   }, { logFrom: Number.MAX_SAFE_INTEGER });
   if (ctx.json) ctx.out.printJson({ schemaVersion: 1, added: stripUndefined(med) });
