@@ -114,3 +114,17 @@ describe('a medication added mid-period', () => {
     expect(j.medications[0]).toMatchObject({ med: 'a', scheduled: 4, missed: 4 });
   });
 });
+
+describe('a medication named on the command line by its name or in another case', () => {
+  it('history, missed and adherence resolve it to its id, as take does', () => {
+    const f = copyFixture();
+    const h = JSON.parse(on(f, 'history', '--med', 'Metformin', '--json').stdout);
+    expect(h.entries.map((e: { med: string }) => e.med)).toEqual(['metformin']);
+    const m = on(f, 'missed', 'LEVOTHYROXINE', '--json');
+    expect(m.code).toBe(1);
+    expect(JSON.parse(m.stdout).advice.map((a: { med: string }) => a.med)).toEqual(['levothyroxine']);
+    const a = on(f, 'adherence', '--med', 'Eliquis (apixaban)', '--days', '7', '--json');
+    expect(a.code).toBe(0);
+    expect(JSON.parse(a.stdout).medications.map((x: { med: string }) => x.med)).toEqual(['apixaban']);
+  });
+});

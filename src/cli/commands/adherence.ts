@@ -31,13 +31,13 @@ export async function run(ctx: Ctx, _args: string[], o: Opts): Promise<number> {
   const loaded = loadRegimen(ctx.path, { logFrom: (approxFrom - 40) * DAY });
   warnProblems(ctx, loaded.warnings);
   const { regimen } = loaded;
-  if (o.med !== undefined) findMed(regimen, o.med);
+  const med = o.med !== undefined ? findMed(regimen, o.med).id : undefined; // by id or name, in any case
   const clock = ctx.clock(regimen);
   const now = ctx.now(clock);
   const toDay = to ?? clock.dayOf(now);
   const fromDay = from ?? toDay - days + 1;
   if (fromDay > toDay) throw usageError('bad-period', `--from ${formatDay(fromDay)} is after --to ${formatDay(toDay)}`);
-  const report = adherence(regimen, fromDay, toDay, now, clock, { med: o.med, pdcThreshold: threshold });
+  const report = adherence(regimen, fromDay, toDay, now, clock, { med, pdcThreshold: threshold });
   if (ctx.json) {
     ctx.out.printJson(adherenceJson(report));
     return 0;

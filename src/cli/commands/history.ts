@@ -15,9 +15,9 @@ export async function run(ctx: Ctx, _args: string[], opts: { med?: string; days?
   const { regimen } = loaded;
   const clock = ctx.clock(regimen);
   const now = ctx.now(clock);
-  if (opts.med !== undefined) findMed(regimen, opts.med);
+  const med = opts.med !== undefined ? findMed(regimen, opts.med).id : undefined; // by id or name, in any case
   const from = clock.startOfDay(clock.dayOf(now) - days + 1);
-  const entries = regimen.log.filter((e) => e.at >= from && e.at <= now && (opts.med === undefined || e.med === opts.med));
+  const entries = regimen.log.filter((e) => e.at >= from && e.at <= now && (med === undefined || e.med === med));
   if (ctx.json) {
     ctx.out.printJson({
       schemaVersion: 1,

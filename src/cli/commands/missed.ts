@@ -13,12 +13,13 @@ export async function run(ctx: Ctx, args: string[], opts: { days?: string }): Pr
   const loaded = loadRegimen(ctx.path, { logFrom: ctx.approxNow() - (Math.max(days ?? 0, LOOKBACK_DAYS) + 3) * DAY });
   warnProblems(ctx, loaded.warnings);
   const { regimen } = loaded;
-  if (args[0] !== undefined) findMed(regimen, args[0]);
+  // The command line may name it by id or name, in any case: the core is given the id.
+  const med = args[0] !== undefined ? findMed(regimen, args[0]).id : undefined;
   const clock = ctx.clock(regimen);
   const now = ctx.now(clock);
-  const advice = adviseMissed(regimen, now, clock, { med: args[0] });
+  const advice = adviseMissed(regimen, now, clock, { med });
   const today = clock.dayOf(now);
-  const patterns = days !== undefined ? missedPatterns(args[0] ? { ...regimen, medications: regimen.medications.filter((m) => m.id === args[0]) } : regimen, today - days + 1, today, now, clock) : undefined;
+  const patterns = days !== undefined ? missedPatterns(med ? { ...regimen, medications: regimen.medications.filter((m) => m.id === med) } : regimen, today - days + 1, today, now, clock) : undefined;
   if (ctx.json) ctx.out.printJson(missedJson(now, advice, patterns, clock));
   else ctx.out.print(missedText(now, advice, patterns, clock, ctx.out));
   return advice.some(needsAttention) ? 1 : 0;
