@@ -2,7 +2,7 @@
  * The commander program. Each command's module is imported only when that
  * command runs; this file is the only place that turns errors into exit codes.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { EXIT, MedsError, formatPos } from '../errors.js';
 import { Ctx, type GlobalOptions } from './context.js';
 import { makeOutput } from '../render/output.js';
@@ -221,5 +221,3 @@ function report(err: unknown, json: boolean): number {
   return 70;
 }
 
-// Keep Option referenced for consumers that extend the program.
-export { Option };

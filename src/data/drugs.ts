@@ -168,6 +168,3 @@ export function findRule(med: MedNames): MissedRule | undefined {
   return findRuleMatch(med)?.rule;
 }
 
-export function ruleById(id: string): MissedRule | undefined {
-  return missedRules.rules.find((r) => r.id === id);
-}

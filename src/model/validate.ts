@@ -393,17 +393,12 @@ export function logEntryOf(e: Obj, index: number, clock: Clock | undefined, ids:
   }
   if (at === undefined || med === undefined || (e.status !== 'taken' && e.status !== 'skipped')) return undefined;
   const entry: LogEntry = { at, atText: e.at as string, med, status: e.status, index };
-  if (typeof e.for === 'string') entry.for = normalizeSlot(e.for);
+  if (typeof e.for === 'string') entry.for = slotOf(e.for); // "2026-03-08 07:00:00" and "2026-03-08T07:00" name the same slot
   if (e.extra === true) entry.extra = true;
   if (typeof e.reason === 'string') entry.reason = e.reason;
   if (typeof e.dose === 'number') entry.dose = e.dose;
   if (line !== undefined) entry.line = line;
   return entry;
-}
-
-/** "2026-03-08 07:00:00" and "2026-03-08T07:00" name the same slot; an offset suffix (fall-back hour) is kept. */
-function normalizeSlot(s: string): string {
-  return slotOf(s);
 }
 
 export interface ProblemSink {

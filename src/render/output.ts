@@ -29,7 +29,6 @@ export interface Output {
   printJson(value: unknown): void;
   /** A message to stderr (prefixed in the caller's words). */
   warn(text: string): void;
-  info(text: string): void;
 }
 
 export function wantsColor(stream: { isTTY?: boolean }, noColorFlag: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -79,9 +78,6 @@ export function makeOutput(opts: { noColor?: boolean; json?: boolean } = {}): Ou
     },
     warn: (text) => {
       process.stderr.write(e.yellow(text) + '\n');
-    },
-    info: (text) => {
-      process.stderr.write(text + '\n');
     },
   };
 }

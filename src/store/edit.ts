@@ -5,7 +5,7 @@
  * Each splice is checked: the edited text is parsed again and must equal the
  * intended data; if it does not, the edit is refused rather than guessed.
  */
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { EXIT, MedsError } from '../errors.js';
 import type { Loaded } from './load.js';
 import { blockMap, flow } from './emit.js';

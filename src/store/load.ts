@@ -9,7 +9,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type
 import { EXIT, MedsError, type Problem, type SourcePos } from '../errors.js';
 import { Clock, dayFromCivil, DAY, formatDay, HOUR, MINUTE, slotOf } from '../core/time.js';
 import type { LogEntry, Millis, Regimen } from '../model/types.js';
-import { Checker, logEntryOf, pathText, validateRegimen, type Locate, type Path } from '../model/validate.js';
+import { Checker, logEntryOf, validateRegimen, type Locate, type Path } from '../model/validate.js';
 import { regimenSchema } from '../model/schema.js';
 import { entryText, findLogBlock, findLogKey, strictEntryPattern, tokenizeFlowLine, type LogBlock } from './fastlog.js';
 
