@@ -26,15 +26,13 @@ const runs = [
 ];
 
 (async () => {
-  const write = process.stdout.write;
-  process.stdout.write = () => true; // the commands' output is not wanted here
+  // The commands' output goes to stdout, a pipe that scripts/build.mjs drops.
   try {
     for (const argv of runs) {
       await mod.exports.main(['node', 'meds', ...at, ...argv]);
       process.exitCode = undefined;
     }
   } finally {
-    process.stdout.write = write;
     rmSync(dir, { recursive: true, force: true });
   }
   writeFileSync(`${bundle}.cache`, script.createCachedData());

@@ -5,7 +5,7 @@
 import { EXIT, MedsError, usageError } from '../errors.js';
 import { Clock, DAY, MINUTE, parseInstant, parseLocalDateTime, parseDay } from '../core/time.js';
 import type { Millis, Regimen } from '../model/types.js';
-import { makeOutput, type Output } from '../render/output.js';
+import { isTerminal, makeOutput, type Output } from '../render/output.js';
 import { regimenPath } from '../store/paths.js';
 
 export interface GlobalOptions {
@@ -31,7 +31,7 @@ export class Ctx {
 
   /** Prompts only where a person can answer: stdin and stdout are terminals, and not in --json mode. */
   get interactive(): boolean {
-    return !!process.stdin.isTTY && !!process.stdout.isTTY && !this.json && !process.env.CI;
+    return !this.json && !process.env.CI && isTerminal(1) && isTerminal(0);
   }
 
   /**

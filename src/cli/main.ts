@@ -5,7 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, MedsError, formatPos } from '../errors.js';
 import { Ctx, type GlobalOptions } from './context.js';
-import { makeOutput } from '../render/output.js';
+import { makeOutput, writeOut } from '../render/output.js';
 
 type Run = (ctx: Ctx, args: string[], opts: Record<string, unknown>) => Promise<number | void> | number | void;
 
@@ -32,7 +32,7 @@ export function buildProgram(): Command {
     .option('--no-color', 'no color (also NO_COLOR, or when output is not a terminal)')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeOut: (s) => writeOut(1, s), writeErr: (s) => writeOut(2, s) });
 
   program
     .command('today')
@@ -212,11 +212,11 @@ function report(err: unknown, json: boolean): number {
     if (err.hint) lines.push(`  hint: ${err.hint}`);
     const others = (err.problems ?? []).slice(1);
     for (const p of others) lines.push(`  ${p.severity === 'error' ? e.red('error') : e.yellow('warning')}: ${p.pos ? formatPos(p.pos) + ': ' : ''}${p.message}${p.hint ? ` (${p.hint})` : ''}`);
-    process.stderr.write(lines.join('\n') + '\n');
+    writeOut(2, lines.join('\n') + '\n');
     if (json) out.printJson(errorJson(err.code, err.exitCode, err.message, err.hint, err));
     return err.exitCode;
   }
-  process.stderr.write(`meds: internal error: ${(err as Error)?.stack ?? String(err)}\nPlease report this; your regimen file was not changed by the failed step.\n`);
+  writeOut(2, `meds: internal error: ${(err as Error)?.stack ?? String(err)}\nPlease report this; your regimen file was not changed by the failed step.\n`);
   if (json) out.printJson(errorJson('internal', 70, String((err as Error)?.message ?? err)));
   return 70;
 }

@@ -2,10 +2,12 @@
  * The one place that decides color and layout for the terminal.
  * Color only when stdout is a TTY, NO_COLOR is unset (or empty), --no-color
  * was not given and TERM is not "dumb"; FORCE_COLOR forces it (for tests).
- * Data goes to stdout, messages to stderr. A closed pipe (`meds today | head -1`)
- * ends the process quietly.
+ * Data goes to stdout, messages to stderr, written straight to the file
+ * descriptors. A closed pipe (`meds today | head -1`) ends the process quietly.
  */
+import { fstatSync, writeSync } from 'node:fs';
 import { Chalk, type ChalkInstance } from 'chalk';
+import { requireLazily } from '../lazy.js';
 
 export interface Palette {
   bold(s: string): string;
@@ -31,39 +33,68 @@ export interface Output {
   warn(text: string): void;
 }
 
-export function wantsColor(stream: { isTTY?: boolean }, noColorFlag: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
+export function wantsColor(isTTY: () => boolean, noColorFlag: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
   if (noColorFlag) return false;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.TERM === 'dumb') return false;
-  return !!stream.isTTY;
+  return isTTY();
 }
 
+const plain = (s: string) => s;
+const PLAIN: Palette = { bold: plain, dim: plain, red: plain, green: plain, yellow: plain, cyan: plain, blue: plain, magenta: plain };
+
 function palette(enabled: boolean): Palette {
-  const c: ChalkInstance = new Chalk({ level: enabled ? 1 : 0 });
+  if (!enabled) return PLAIN;
+  const c: ChalkInstance = new Chalk({ level: 1 });
   return { bold: c.bold, dim: c.dim, red: c.red, green: c.green, yellow: c.yellow, cyan: c.cyan, blue: c.blue, magenta: c.magenta };
 }
 
-let pipeHandled = false;
-function handleClosedPipes(): void {
-  if (pipeHandled) return;
-  pipeHandled = true;
-  for (const s of [process.stdout, process.stderr]) {
-    s.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') {
-        // The reader went away (e.g. `| head -1`): nothing more to say to it.
+/**
+ * Whether fd is a terminal. A terminal is a character device, so for a pipe or a file
+ * (cron, scripts) this is one fstat, without loading node:tty and the stream modules it
+ * brings (several milliseconds of a short run).
+ */
+export function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return requireLazily<typeof import('node:tty')>('node:tty').isatty(fd);
+}
+
+let pause: Int32Array | undefined;
+
+/**
+ * Write all of text to fd, synchronously, as process.stdout does for files and pipes,
+ * without creating that stream. A closed pipe (the reader went away, e.g. `| head -1`)
+ * ends the process quietly; a pipe another process made non-blocking is waited on.
+ */
+export function writeOut(fd: number, text: string): void {
+  const buf = Buffer.from(text, 'utf8');
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(fd, buf, off);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        Atomics.wait((pause ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, 1);
+        continue;
+      }
+      if (code === 'EPIPE') {
         process.exitCode ??= 0;
         process.exit();
       }
       throw err;
-    });
+    }
   }
 }
 
 export function makeOutput(opts: { noColor?: boolean; json?: boolean } = {}): Output {
-  handleClosedPipes();
-  const color = !opts.json && wantsColor(process.stdout, !!opts.noColor);
-  const errColor = wantsColor(process.stderr, !!opts.noColor);
+  const color = !opts.json && wantsColor(() => isTerminal(1), !!opts.noColor);
+  const errColor = wantsColor(() => isTerminal(2), !!opts.noColor);
   const e = palette(errColor);
   return {
     color,
@@ -71,13 +102,13 @@ export function makeOutput(opts: { noColor?: boolean; json?: boolean } = {}): Ou
     p: palette(color),
     e,
     print: (text) => {
-      process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+      writeOut(1, text.endsWith('\n') ? text : text + '\n');
     },
     printJson: (value) => {
-      process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+      writeOut(1, JSON.stringify(value, null, 2) + '\n');
     },
     warn: (text) => {
-      process.stderr.write(e.yellow(text) + '\n');
+      writeOut(2, e.yellow(text) + '\n');
     },
   };
 }

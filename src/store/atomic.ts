@@ -5,7 +5,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { EXIT, MedsError } from '../errors.js';
 
 /**
@@ -62,9 +61,18 @@ export function writeFileAtomicSync(file: string, text: string): void {
     const dir = path.dirname(target);
     const mode = existingMode(target) ?? 0o600; // new file: health data, owner only
     fault('before-temp');
-    const name = path.join(dir, `${tempPrefix(target)}${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
-    fd = fs.openSync(name, 'wx', mode);
-    tmp = name; // only now is it ours to remove
+    // The name need not be secret: 'wx' (O_CREAT|O_EXCL) neither reuses nor follows what is there;
+    // a name taken (by a run with the same pid, long ago) is followed by another.
+    for (let attempt = 0; fd === undefined; attempt++) {
+      const name = path.join(dir, `${tempPrefix(target)}${process.pid}-${Math.floor(Math.random() * 2 ** 48).toString(16).padStart(12, '0')}.tmp`);
+      try {
+        fd = fs.openSync(name, 'wx', mode);
+      } catch (err) {
+        if (errno(err) === 'EEXIST' && attempt < 10) continue;
+        throw err;
+      }
+      tmp = name; // only now is it ours to remove
+    }
     fs.fchmodSync(fd, mode); // the mode given to open is masked by the umask
     fs.writeFileSync(fd, text); // loops until every byte is written
     fs.fsyncSync(fd);
@@ -72,7 +80,7 @@ export function writeFileAtomicSync(file: string, text: string): void {
     fs.closeSync(fd);
     fd = undefined;
     fault('before-rename');
-    fs.renameSync(tmp, target);
+    fs.renameSync(tmp!, target);
     tmp = undefined;
     replaced = true;
     fault('after-rename');

@@ -5,9 +5,12 @@
  * cannot tell whether its pid is alive).
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import { EXIT, MedsError } from '../errors.js';
 import { pidAlive, resolveTarget } from './atomic.js';
+import { requireLazily } from '../lazy.js';
+
+/** This host's name (node:os is loaded only by commands that write). */
+const hostname = (): string => requireLazily<typeof import('node:os')>('node:os').hostname();
 
 /** A lock (or break lock) this old without a readable owner was left by a crash. */
 const STALE_MS = 10_000;
@@ -76,7 +79,7 @@ function tryCreate(lock: string): string | undefined {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
     throw lockError(lock, err);
   }
-  const content = JSON.stringify({ pid: process.pid, host: os.hostname(), createdAt: new Date().toISOString() });
+  const content = JSON.stringify({ pid: process.pid, host: hostname(), createdAt: new Date().toISOString() });
   try {
     fs.writeFileSync(fd, content);
     fs.fsyncSync(fd);
@@ -128,7 +131,7 @@ function isStale(seen: Seen): boolean {
   const owner = parse(seen.text);
   // Empty or garbled: a crash between creating and writing it, once it is old enough.
   if (!owner) return Date.now() - seen.mtimeMs > STALE_MS;
-  return owner.host === os.hostname() && !pidAlive(owner.pid);
+  return owner.host === hostname() && !pidAlive(owner.pid);
 }
 
 function isOld(p: string): boolean {
@@ -163,7 +166,7 @@ function parse(text: string): Owner | undefined {
 function lockedError(file: string, lock: string): MedsError {
   const owner = parse(read(lock)?.text ?? '');
   const who = owner
-    ? `another meds (pid ${owner.pid}${owner.host === os.hostname() ? '' : ` on ${owner.host}`}, since ${owner.createdAt})`
+    ? `another meds (pid ${owner.pid}${owner.host === hostname() ? '' : ` on ${owner.host}`}, since ${owner.createdAt})`
     : 'another meds';
   return new MedsError('locked', `${who} is using ${file}`, {
     exitCode: EXIT.locked,
