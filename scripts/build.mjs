@@ -6,6 +6,28 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const APART = ['yaml', 'cli-table3'];
+
+// Two modules the libraries load at start-up that meds does not use, each costing a short run
+// several milliseconds: commander's child_process (for executable subcommands; loaded here on
+// first use instead) and chalk's colour detection (node:tty and node:os; meds decides colour
+// itself in src/render/output.ts and gives chalk the level).
+const startupTrim = {
+  name: 'startup-trim',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) => (args.importer.includes(`${join('node_modules', 'commander')}`) ? { path: 'child_process', namespace: 'on-first-use' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'on-first-use' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^#supports-color$/ }, () => ({ path: 'supports-color', namespace: 'no-detection' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-detection' }, () => ({
+      contents: 'export function createSupportsColor() { return false; }\nexport default { stdout: false, stderr: false };',
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   entryPoints: [join(root, 'src/index.ts')],
   bundle: true,
@@ -16,13 +38,34 @@ await build({
   // Loaded from node_modules only when needed: the prompts when prompting, luxon where
   // the process cannot use the TZ engine (src/core/zone.ts).
   external: ['@inquirer/prompts', 'luxon'],
+  // yaml and cli-table3 are bundled apart (below) and loaded by src/lazy.ts when a run needs them.
+  define: { MEDS_BUNDLED_APART: JSON.stringify(APART) },
   minifyWhitespace: true,
   minifySyntax: true,
   logOverride: { 'empty-import-meta': 'silent' }, // src/lazy.ts reads import.meta only outside the bundle
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [startupTrim],
 });
+
+// Packages only some runs need, each one file in dist/lib/: a fast-path `today` or `take` reads
+// and compiles neither (yaml: files outside the fast paths' subset, head edits, positions of
+// problems; cli-table3: tables with wide characters).
+for (const id of APART) {
+  await build({
+    entryPoints: [id],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: join(root, 'dist/lib', `${id}.cjs`),
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
 
 // The benchmark's in-process case loads the store directly.
 await build({
@@ -48,7 +91,8 @@ writeFileSync(join(root, 'schema/meds.schema.json'), JSON.stringify(regimenSchem
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 rmSync(join(root, 'dist/meds.cjs.cache'), { force: true });
-const warm = spawnSync(process.execPath, [join(root, 'scripts/warm-cache.cjs')], { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+// (The commands' output goes to this pipe and is dropped.)
+const warm = spawnSync(process.execPath, [join(root, 'scripts/warm-cache.cjs')], { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
 if (warm.status !== 0) {
   console.error('build: the warm-up run failed; no code cache was written\n' + warm.stderr);
   rmSync(join(root, 'dist/meds.cjs.cache'), { force: true });

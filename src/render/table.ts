@@ -7,7 +7,8 @@
  * command ~30 ms to start and about a millisecond a row (test/render/table.test.ts
  * checks that both give the same output).
  */
-import Table from 'cli-table3';
+import type TableType from 'cli-table3';
+import { requireLazily } from '../lazy.js';
 
 const PLAIN_CHARS = {
   top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
@@ -37,6 +38,7 @@ export function table(head: string[], rows: string[][], opts: { color: boolean; 
 
 /** The layout by cli-table3. */
 export function cliTable(head: string[], rows: string[][]): string {
+  const Table = requireLazily<typeof TableType>('cli-table3');
   const t = new Table({
     head,
     chars: PLAIN_CHARS,

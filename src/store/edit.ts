@@ -5,7 +5,8 @@
  * Each splice is checked: the edited text is parsed again and must equal the
  * intended data; if it does not, the edit is refused rather than guessed.
  */
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { Document, Node, Pair, YAMLMap, YAMLSeq } from 'yaml';
+import { yaml } from './yaml.js';
 import { EXIT, MedsError } from '../errors.js';
 import type { Loaded } from './load.js';
 import { blockMap, flow } from './emit.js';
@@ -50,11 +51,11 @@ function nodeAt(doc: Document.Parsed, path: Path): { node?: Node; pair?: Pair } 
   let node: unknown = doc.contents;
   let pair: Pair | undefined;
   for (const seg of path) {
-    if (isMap(node)) {
-      pair = (node as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === seg) as Pair | undefined;
+    if (yaml().isMap(node)) {
+      pair = (node as YAMLMap).items.find((p) => yaml().isScalar(p.key) && p.key.value === seg) as Pair | undefined;
       if (!pair) return {};
       node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number') {
+    } else if (yaml().isSeq(node) && typeof seg === 'number') {
       pair = undefined;
       node = (node as YAMLSeq).items[seg];
       if (node === undefined) return {};
@@ -81,7 +82,7 @@ function refuse(why: string): MedsError {
 }
 
 function parseHead(head: string): Document.Parsed {
-  return parseDocument(head, { uniqueKeys: true, strict: true, keepSourceTokens: false });
+  return yaml().parseDocument(head, { uniqueKeys: true, strict: true, keepSourceTokens: false });
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
@@ -108,7 +109,7 @@ function setText(head: string, doc: Document.Parsed, path: Path, value: unknown)
   const { node } = nodeAt(doc, path);
   if (node && node.range) {
     const [s, e] = node.range;
-    if (isScalar(node) || (node as YAMLMap).flow) return splice(head, s, e - s, flow(value));
+    if (yaml().isScalar(node) || (node as YAMLMap).flow) return splice(head, s, e - s, flow(value));
     // A block collection: replace its lines with new block lines at the same indentation.
     const ind = indentAt(head, s);
     const from = lineStart(head, s);
@@ -122,7 +123,7 @@ function setText(head: string, doc: Document.Parsed, path: Path, value: unknown)
     if (!parentPath.length) throw refuse('the file has no top-level map');
     return setText(head, doc, parentPath, typeof key === 'number' ? [value] : { [key]: value });
   }
-  if (!isMap(parent) || !parent.range) throw refuse(`${parentPath.join('.')} is not a map`);
+  if (!yaml().isMap(parent) || !parent.range) throw refuse(`${parentPath.join('.')} is not a map`);
   if (parent.flow) {
     const close = head.lastIndexOf('}', parent.range[1]);
     let at = close;
@@ -153,12 +154,12 @@ function blockLines(value: unknown, ind: string): string {
 /** Append an item to a list (creating it when missing). `block` renders a map item as block lines. */
 function appendText(head: string, doc: Document.Parsed, path: Path, item: unknown, block: boolean): string {
   const { node } = nodeAt(doc, path);
-  if (!node || (isScalar(node) && node.value === null)) {
+  if (!node || (yaml().isScalar(node) && node.value === null)) {
     if (path.length === 1 && block && isPlainObj(item)) {
       // A top-level list of maps, such as medications: write it as a block list.
       const key = path[0]!;
       const itemText = blockMap(item, '  ', '- ');
-      if (node && isScalar(node)) {
+      if (node && yaml().isScalar(node)) {
         const at = afterNode(head, node.range![1]);
         return insertLines(head, at, itemText);
       }
@@ -166,7 +167,7 @@ function appendText(head: string, doc: Document.Parsed, path: Path, item: unknow
     }
     return setText(head, doc, path, [item]);
   }
-  if (!isSeq(node) || !node.range) throw refuse(`${path.join('.')} is not a list`);
+  if (!yaml().isSeq(node) || !node.range) throw refuse(`${path.join('.')} is not a list`);
   if (node.flow) {
     if (node.items.length === 0 && path.length === 1 && block) {
       // `medications: []`: turn it into a block list.
@@ -262,11 +263,11 @@ export function appendLogEntry(l: Loaded, e: Parameters<typeof entryLine>[1]): s
   if (b) return insertLines(text, b.lastEntryEnd, entryLine(b.indent, e));
   const { node, pair } = nodeAt(l.doc, ['log']);
   if (!pair) return insertLines(text, text.length, `log:\n${entryLine('  ', e)}`);
-  if (node && isSeq(node) && !node.flow && node.items.length) {
+  if (node && yaml().isSeq(node) && !node.flow && node.items.length) {
     const last = node.items[node.items.length - 1] as Node;
     return insertLines(text, afterNode(text, last.range![1]), entryLine(dashIndent(text, node), e));
   }
-  if (!node || (isScalar(node) && node.value === null) || (isSeq(node) && node.flow && node.items.length === 0)) {
+  if (!node || (yaml().isScalar(node) && node.value === null) || (yaml().isSeq(node) && node.flow && node.items.length === 0)) {
     // `log:`, `log: ~` or `log: []`: clear the value and start a block list on the next line.
     const keyEnd = (pair.key as Node).range![1];
     let t = text;
@@ -294,15 +295,14 @@ export function removeLastLogEntry(l: Loaded): string {
   const text = l.text;
   const b = l.logBlock;
   if (b) {
-    const last = b.starts.length - 1;
-    if (last < 0) throw new MedsError('empty-log', 'the log is empty: nothing to undo', { exitCode: EXIT.usage });
+    if (b.count === 0) throw new MedsError('empty-log', 'the log is empty: nothing to undo', { exitCode: EXIT.usage });
     // Without a final newline, the newline before the line goes with it (the file keeps its style).
     const endsNl = text[b.lastEntryEnd - 1] === '\n';
-    const start = Math.max(0, b.starts[last]! - (endsNl ? 0 : 1));
+    const start = Math.max(0, b.lastStart - (endsNl ? 0 : 1));
     return splice(text, start, b.lastEntryEnd - start, '');
   }
   const { node } = nodeAt(l.doc, ['log']);
-  if (!node || !isSeq(node) || node.items.length === 0) throw new MedsError('empty-log', 'the log is empty: nothing to undo', { exitCode: EXIT.usage });
+  if (!node || !yaml().isSeq(node) || node.items.length === 0) throw new MedsError('empty-log', 'the log is empty: nothing to undo', { exitCode: EXIT.usage });
   if (node.flow) throw refuse('the log is written as a flow list');
   const last = node.items[node.items.length - 1] as Node;
   const from = lineStart(text, last.range![0]);

@@ -16,16 +16,26 @@ export interface LogBlock {
   end: number; // offset just after the block's last line that belongs to it (entries and comments)
   lastEntryEnd: number; // offset just after the last entry line's newline (keyLineEnd when none)
   indent: string; // indentation of the entries ("  " by default)
+  count: number; // number of entry lines
+  lastStart: number; // offset of the last entry line (-1 when none)
+}
+
+/** A log block read line by line: where each entry line is. */
+export interface ScannedBlock extends LogBlock {
   starts: number[]; // offset of each entry line, in order
   lineNumbers: number[]; // 1-based line of each entry
   strict: boolean[]; // whether each entry line matched the strict pattern given to findLogBlock
 }
 
-/** The text of entry line i. */
-export function entryText(text: string, b: LogBlock, i: number): string {
-  const start = b.starts[i]!;
+/** The text of the line starting at `start`. */
+export function lineAt(text: string, start: number): string {
   const nl = text.indexOf('\n', start);
   return text.slice(start, nl === -1 ? text.length : nl);
+}
+
+/** The text of entry line i. */
+export function entryText(text: string, b: ScannedBlock, i: number): string {
+  return lineAt(text, b.starts[i]!);
 }
 
 const LOG_KEY = /^log:[ \t]*(#[^\n]*)?$/m;
@@ -47,7 +57,7 @@ export function findLogKey(text: string): { keyStart: number; keyLineEnd: number
  * it in place, which both checks the line and finds its end in one pass.
  * Returns undefined when the file's log has another shape (the caller then parses fully).
  */
-export function findLogBlock(text: string, strict?: RegExp, key = findLogKey(text)): LogBlock | undefined {
+export function findLogBlock(text: string, strict?: RegExp, key = findLogKey(text)): ScannedBlock | undefined {
   if (!key) return undefined;
   const { keyStart, keyLineEnd } = key;
   const len = text.length;
@@ -97,10 +107,11 @@ export function findLogBlock(text: string, strict?: RegExp, key = findLogKey(tex
     pos = next;
     line++;
   }
-  return { keyStart, keyLineEnd, end, lastEntryEnd, indent: ' '.repeat(indent === -1 ? 2 : indent), starts, lineNumbers, strict: strictOk };
+  const count = starts.length;
+  return { keyStart, keyLineEnd, end, lastEntryEnd, indent: ' '.repeat(indent === -1 ? 2 : indent), count, lastStart: count ? starts[count - 1]! : -1, starts, lineNumbers, strict: strictOk };
 }
 
-function countLines(text: string, upTo: number): number {
+export function countLines(text: string, upTo: number): number {
   let n = 0;
   for (let i = text.indexOf('\n'); i !== -1 && i < upTo; i = text.indexOf('\n', i + 1)) n++;
   return n;
@@ -111,21 +122,50 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /**
  * The strict pattern of a line meds writes, for a given set of medication ids:
  * `- { at: <date-time with offset>, med: <id>, [for: <local slot>,] status: taken|skipped[, reason: ..][, dose: n][, extra: true] }`.
- * Dates are real calendar dates (29 February, which needs a leap-year check, is left to the
- * general path), so a line it accepts needs no further check.
+ * Dates are real calendar dates (29 February only in leap years), so a line it accepts needs
+ * no further check.
  * Groups: 1 at, 2 med, 3 for, 4 status, 5 reason, 6 dose, 7 extra.
  * `sticky`: for matching inside the whole text at a line's offset (lastIndex), up to its end.
  */
 export function strictEntryPattern(medIds: string[], sticky = false): RegExp {
+  const body = ` *${strictBody(medIds)}`;
+  return sticky ? new RegExp(`${body}(?=\\n|$)`, 'y') : new RegExp(`^${body}$`);
+}
+
+/**
+ * Whole strict lines at exactly this indentation, each with its newline (the last may lack
+ * one), for one pass of the regular expression engine over the whole log (global).
+ */
+export function strictLinesPattern(medIds: string[], indent: number): RegExp {
+  return new RegExp(`${' '.repeat(indent)}${strictBody(medIds)}(?:\\n|$)`, 'g');
+}
+
+/** The strict pattern after the indentation. */
+function strictBody(medIds: string[]): string {
   // Only ids that YAML reads as strings: `med: 123` is a number to the parser, and that is the parser's to report.
   const safe = medIds.filter((id) => typeof resolvePlain(id) === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id));
   const ids = safe.length ? safe.map(escapeRe).sort((a, b) => b.length - a.length).join('|') : '(?!)';
-  const date = '\\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)';
+  // 29 February only in a leap year: divisible by 4, and a century only when divisible by 400.
+  const leap = '(?:\\d\\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)';
+  const date = `(?:\\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|${leap}-02-29)`;
   const time = '(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d)?';
   // A plain reason is text YAML keeps as a string: not null/true/false in any of their spellings.
   const reason = '(?:, reason: ("(?:[^"\\\\\\n]|\\\\["\\\\/bfnrt])*"|(?!(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)(?:,| \\}))[A-Za-z][A-Za-z0-9 ._/()-]*[A-Za-z0-9.)]))?';
-  const body = ` *- \\{ at: (${date}T${time}(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)), med: (${ids}), (?:for: (${date}T${time}(?:[+-](?:[01]\\d|2[0-3]):[0-5]\\d)?), )?status: (taken|skipped)${reason}(?:, dose: ([1-9]\\d*(?:\\.\\d+)?|0?\\.\\d*[1-9]\\d*))?(, extra: true)? \\}(?: +#[^\\n]*)?`;
-  return sticky ? new RegExp(`${body}(?=\\n|$)`, 'y') : new RegExp(`^${body}$`);
+  return `- \\{ at: (${date}T${time}(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)), med: (${ids}), (?:for: (${date}T${time}(?:[+-](?:[01]\\d|2[0-3]):[0-5]\\d)?), )?status: (taken|skipped)${reason}(?:, dose: ([1-9]\\d*(?:\\.\\d+)?|0?\\.\\d*[1-9]\\d*))?(, extra: true)? \\}(?: +#[^\\n]*)?`;
+}
+
+/**
+ * A pattern for the at-dates (YYYY-MM-DD, compared as text) on or after `day`:
+ * for each digit, the same prefix then a greater digit; or the day itself.
+ */
+export function onOrAfterPattern(day: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return day.startsWith('-') ? '' : '(?!)'; // before year 0 / after 9999
+  const alts = [day];
+  for (let k = day.length - 1; k >= 0; k--) {
+    const d = day.charCodeAt(k) - 48;
+    if (d >= 0 && d < 9) alts.push(`${day.slice(0, k)}[${d + 1}-9]`);
+  }
+  return `(?:${alts.join('|')})`;
 }
 
 export type FlowValue = string | number | boolean | null;

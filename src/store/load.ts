@@ -5,19 +5,26 @@
  */
 import { isAscii } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import type { Document, Node, LineCounter } from 'yaml';
+import { yaml } from './yaml.js';
 import { EXIT, MedsError, type Problem, type SourcePos } from '../errors.js';
 import { Clock, dayFromCivil, DAY, formatDay, HOUR, MINUTE, slotOf } from '../core/time.js';
 import type { LogEntry, Millis, Regimen } from '../model/types.js';
 import { Checker, logEntryOf, validateRegimen, type Locate, type Path } from '../model/validate.js';
 import { regimenSchema } from '../model/schema.js';
-import { entryText, findLogBlock, findLogKey, strictEntryPattern, tokenizeFlowLine, type LogBlock } from './fastlog.js';
+import { readHeadFast } from './fasthead.js';
+import { entryText, findLogBlock, findLogKey, onOrAfterPattern, strictEntryPattern, strictLinesPattern, tokenizeFlowLine, type LogBlock, type ScannedBlock } from './fastlog.js';
 
 export interface LoadOptions {
-  /** Entries whose `at` date is before this instant's day (minus a margin) may be checked but not built. */
-  logFrom?: Millis;
+  /**
+   * Entries whose `at` date is before this instant's day (minus a margin) may be checked but not
+   * built; a function is given the regimen (its head) to say.
+   */
+  logFrom?: Millis | ((regimen: Regimen) => Millis);
   /** Force the full YAML parser (tests compare both paths). */
   full?: boolean;
+  /** Read the head with yaml even when the subset reader could (tests compare both). */
+  yamlHead?: boolean;
 }
 
 export interface Loaded {
@@ -97,10 +104,10 @@ export function parseRegimen(text: string, path: string, opts: LoadOptions = {})
 }
 
 function parseDoc(text: string, path: string): { doc: Document.Parsed; lc: LineCounter } {
-  const lc = new LineCounter();
+  const lc = new (yaml().LineCounter)();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { ...PARSE_OPTS, lineCounter: lc });
+    doc = yaml().parseDocument(text, { ...PARSE_OPTS, lineCounter: lc });
   } catch (err) {
     throw invalid(path, [{ severity: 'error', code: 'yaml', path: [], message: `the file cannot be read as YAML (${(err as Error).message})` }]);
   }
@@ -119,7 +126,7 @@ function toJS(doc: Document.Parsed, path: string, lc: LineCounter): unknown {
   } catch (err) {
     // (An alias bomb: point at the first alias.)
     let at = 0;
-    visit(doc, { Alias: (_, node) => ((at = node.range?.[0] ?? 0), visit.BREAK) });
+    yaml().visit(doc, { Alias: (_, node) => ((at = node.range?.[0] ?? 0), yaml().visit.BREAK) });
     const p = lc.linePos(at);
     throw invalid(path, [{ severity: 'error', code: 'yaml', path: [], message: `YAML: ${(err as Error).message}`, pos: { file: path, line: p.line, col: p.col } }]);
   }
@@ -137,9 +144,17 @@ function parseFull(text: string, path: string): Loaded {
 
 const TAIL = Symbol('keys follow the log');
 
+const YAML_HEAD = Symbol('read the head with yaml');
+
 function parseFast(text: string, path: string, key: { keyStart: number; keyLineEnd: number }, opts: LoadOptions): Loaded | undefined {
-  const r = parseFastAs(text, path, key, opts, false);
-  return r === TAIL ? (parseFastAs(text, path, key, opts, true) as Loaded | undefined) : r;
+  let tail = false;
+  let fastHead = !opts.yamlHead;
+  for (;;) {
+    const r = parseFastAs(text, path, key, opts, tail, fastHead);
+    if (r === TAIL) tail = true;
+    else if (r === YAML_HEAD) fastHead = false;
+    else return r;
+  }
 }
 
 /**
@@ -148,25 +163,29 @@ function parseFast(text: string, path: string, key: { keyStart: number; keyLineE
  * pass; finding keys after the log answers TAIL. Then (`tail` true) the log block is found first
  * and blanked out of the head, offsets unchanged.
  */
-function parseFastAs(text: string, path: string, key: { keyStart: number; keyLineEnd: number }, opts: LoadOptions, tail: boolean): Loaded | undefined | typeof TAIL {
-  let block: LogBlock | undefined;
+function parseFastAs(text: string, path: string, key: { keyStart: number; keyLineEnd: number }, opts: LoadOptions, tail: boolean, fastHead: boolean): Loaded | undefined | typeof TAIL | typeof YAML_HEAD {
+  let scanned: ScannedBlock | undefined; // the log read line by line (with each line's place)
   let head: string;
   if (tail) {
-    block = findLogBlock(text, undefined, key);
+    const block = (scanned = findLogBlock(text, undefined, key));
     if (!block) return undefined;
     head = text.slice(0, block.keyStart) + text.slice(block.keyStart, block.end).replace(/[^\n]/g, ' ') + text.slice(block.end);
   } else head = text.slice(0, key.keyStart);
-  const { doc, lc } = parseDoc(head, path);
-  if (doc.has('log')) return undefined;
-  const raw = toJS(doc, path, lc) as Record<string, unknown> | null;
-  const headLocate = docLocator(doc, lc, path);
+  // The head is read by the subset reader when it can (fasthead.ts), else by yaml. Any problem in a
+  // head the subset reader read is found again with yaml, for its positions.
+  const fast = fastHead ? readHeadFast(head) : undefined;
+  if (fastHead && fast === undefined) return YAML_HEAD;
+  const parsed = fastHead ? undefined : parseDoc(head, path);
+  const raw = (parsed ? toJS(parsed.doc, path, parsed.lc) : fast) as Record<string, unknown> | null;
+  if (raw && typeof raw === 'object' && Object.prototype.hasOwnProperty.call(raw, 'log')) return undefined;
+  const headLocate: Locate = parsed ? docLocator(parsed.doc, parsed.lc, path) : () => undefined;
   const entryPos = (i: number, key: string | undefined, asKey: boolean): SourcePos => {
-    if (!block) return { file: path, line: 1, col: 1 };
-    const line = entryText(text, block, i);
+    if (!scanned) return { file: path, line: 1, col: 1 };
+    const line = entryText(text, scanned, i);
     // Like the parser's positions: a key path points at the value, or at the key when asked for it.
     const k = key ? line.indexOf(`${key}: `) : -1;
     const col = k < 0 ? line.indexOf('{') : asKey ? k : k + key!.length + 2;
-    return { file: path, line: block.lineNumbers[i]!, col: (col < 0 ? 0 : col) + 1 };
+    return { file: path, line: scanned.lineNumbers[i]!, col: (col < 0 ? 0 : col) + 1 };
   };
   const locate: Locate = (p, key) => {
     if (p[0] === 'log' && typeof p[1] === 'number') return entryPos(p[1], typeof p[2] === 'string' ? p[2] : undefined, !!key);
@@ -174,6 +193,7 @@ function parseFastAs(text: string, path: string, key: { keyStart: number; keyLin
   };
   const withEmptyLog = raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...raw, log: [] } : raw;
   const { regimen, problems } = validateRegimen(withEmptyLog, locate);
+  if (!parsed && problems.length) return YAML_HEAD;
   if (!regimen) {
     // Keys after the log may be what the head lacks: read the whole head before judging.
     if (!tail && hasTail(text, findLogBlock(text, undefined, key))) return TAIL;
@@ -181,21 +201,52 @@ function parseFastAs(text: string, path: string, key: { keyStart: number; keyLin
   }
 
   const ids = new Map(regimen.medications.map((m) => [m.id, m.index]));
-  const strict = strictEntryPattern([...ids.keys()], true);
   const canonical = new Map(regimen.medications.map((m) => [m.id, m.id]));
-  block ??= findLogBlock(text, strict, key);
-  if (!block) return undefined;
-  if (!tail && hasTail(text, block)) return TAIL;
   const clock = new Clock(regimen.patient.timezone);
-  const cutoff = opts.logFrom !== undefined ? formatDay(clock.dayOf(opts.logFrom) - 2) : undefined;
+  const logFrom = typeof opts.logFrom === 'function' ? opts.logFrom(regimen) : opts.logFrom;
+  const cutoff = logFrom !== undefined ? formatDay(clock.dayOf(logFrom) - 2) : undefined;
   const checker = new Checker(locate);
+  const whole = tail ? undefined : readStrictLog(text, key, ids, canonical, cutoff);
+  let block: LogBlock;
+  let log: LogEntry[];
+  let complete: boolean;
+  if (whole) {
+    ({ block, log, complete } = whole);
+  } else {
+    const strict = strictEntryPattern([...ids.keys()], true);
+    scanned ??= findLogBlock(text, strict, key);
+    if (!scanned) return undefined;
+    if (!tail && hasTail(text, scanned)) return TAIL;
+    block = scanned;
+    const lines = scanLines(text, scanned, strict, ids, canonical, clock, cutoff, checker);
+    if (!lines) return undefined;
+    ({ log, complete } = lines);
+  }
+  const all = [...problems, ...checker.problems];
+  if (all.some((p) => p.severity === 'error')) throw invalid(path, all);
+  regimen.log = log;
+  const loaded = { path, text, regimen, warnings: all, logBlock: block, logCount: block.count, logComplete: complete } as Omit<Loaded, 'doc' | 'lineCounter'>;
+  if (parsed) return { ...loaded, doc: parsed.doc, lineCounter: parsed.lc };
+  // The yaml document of a head read by the subset reader is made only if a caller asks for it.
+  let lazy: { doc: Document.Parsed; lc: LineCounter } | undefined;
+  return Object.defineProperties(loaded, {
+    doc: { get: () => (lazy ??= parseDoc(head, path)).doc, enumerable: true },
+    lineCounter: { get: () => (lazy ??= parseDoc(head, path)).lc, enumerable: true },
+  }) as Loaded;
+}
+
+/**
+ * The log line by line: each line is checked by the strict pattern in place at its offset (no
+ * substring per line); lines before the cutoff are only checked, the others are built from the
+ * pattern's groups; any other line goes through the tokenizer and the same checks as the full
+ * parser. Undefined when a line is not a shape read line by line (the full parser decides).
+ */
+function scanLines(text: string, block: ScannedBlock, strict: RegExp, ids: Map<string, number>, canonical: Map<string, string>, clock: Clock, cutoff: string | undefined, checker: Checker): { log: LogEntry[]; complete: boolean } | undefined {
   const log: LogEntry[] = [];
   let complete = true;
-  const n = block.starts.length;
+  const n = block.count;
   const atCol = block.indent.length + 8; // "- { at: "
   for (let i = 0; i < n; i++) {
-    // The strict pattern runs in place at the line's offset (no substring per line). Lines before
-    // the cutoff are only checked; the others are built from the pattern's groups.
     const start = block.starts[i]!;
     const skip = cutoff !== undefined && isBefore(text, start + atCol, cutoff);
     strict.lastIndex = start;
@@ -205,19 +256,64 @@ function parseFastAs(text: string, path: string, key: { keyStart: number; keyLin
       else log.push(strictEntry(m, i, block.lineNumbers[i]!, canonical));
       continue;
     }
-    // Any other line: the tokenizer and the same checks as the full parser.
     const obj = tokenizeFlowLine(entryText(text, block, i));
-    if (!obj) return undefined; // not a shape we read line by line: the full parser decides
+    if (!obj) return undefined;
     const before = checker.problems.length;
     checker.walk(obj, regimenSchema.properties!.log!.items!, ['log', i]);
     if (checker.problems.slice(before).some((p) => p.severity === 'error')) continue;
     const e = logEntryOf(obj, i, clock, ids, checker, ['log', i], block.lineNumbers[i]);
     if (e) log.push(e);
   }
-  const all = [...problems, ...checker.problems];
-  if (all.some((p) => p.severity === 'error')) throw invalid(path, all);
-  regimen.log = log;
-  return { path, text, regimen, warnings: all, doc, lineCounter: lc, logBlock: block, logCount: n, logComplete: complete };
+  return { log, complete };
+}
+
+const ONLY_MARKS = /^\r+$/;
+
+/**
+ * The usual log, read without a loop over its lines: every line from the `log:` key to the end
+ * of the file is a strict line at one indentation. One pass of the regular expression engine
+ * checks them all, turning each into one character ("\r", which a file on the fast path does not
+ * contain), so the number of entries is the length of what is left. Then only the lines dated on
+ * or after the cutoff (all, without one) are found, by a second pattern, and built. Undefined for
+ * any other log: the line-by-line scan decides.
+ */
+function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number }, ids: Map<string, number>, canonical: Map<string, string>, cutoff: string | undefined): { block: LogBlock; log: LogEntry[]; complete: boolean } | undefined {
+  const from = key.keyLineEnd;
+  const len = text.length;
+  if (from >= len || text.charCodeAt(from - 1) !== 10) return undefined;
+  let p = from;
+  while (text.charCodeAt(p) === 32) p++;
+  const indent = p - from;
+  const medIds = [...ids.keys()];
+  const marks = text.slice(from).replace(strictLinesPattern(medIds, indent), '\r');
+  if (!ONLY_MARKS.test(marks)) return undefined;
+  const count = marks.length;
+  const endsNl = text.charCodeAt(len - 1) === 10;
+  const block: LogBlock = { keyStart: key.keyStart, keyLineEnd: from, end: len, lastEntryEnd: len, indent: ' '.repeat(indent), count, lastStart: text.lastIndexOf('\n', len - (endsNl ? 2 : 1)) + 1 };
+  const firstLine = countNewlines(text, 0, from) + 1;
+  const wanted = new RegExp(`\\n${block.indent}- \\{ at: ${cutoff === undefined ? '' : onOrAfterPattern(cutoff)}`, 'g');
+  const strict = strictEntryPattern(medIds, true);
+  const log: LogEntry[] = [];
+  let i = -1; // index of the entry at `prev`
+  let prev = 0;
+  wanted.lastIndex = from - 1;
+  for (let m = wanted.exec(text); m !== null; m = wanted.exec(text)) {
+    const start = m.index + 1;
+    // The first index counted back from the end (what a command wants is usually recent), the next ones onwards.
+    i = i < 0 ? count - countNewlines(text, start, len) - (endsNl ? 0 : 1) : i + countNewlines(text, prev, start);
+    prev = start;
+    strict.lastIndex = start;
+    const e = strict.exec(text);
+    if (!e) return undefined; // cannot happen: every line matched above
+    log.push(strictEntry(e, i, firstLine + i, canonical));
+  }
+  return { block, log, complete: log.length === count };
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 const SKIPPED = [] as unknown as RegExpExecArray;
@@ -297,13 +393,13 @@ export function docLocator(doc: Document.Parsed, lc: LineCounter, file: string):
     let keyNode: Node | undefined;
     for (let i = 0; i < path.length; i++) {
       const seg = path[i]!;
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === seg);
+      if (yaml().isMap(node)) {
+        const pair = node.items.find((p) => yaml().isPair(p) && yaml().isScalar(p.key) && p.key.value === seg);
         if (!pair) break;
         keyNode = pair.key as Node;
         node = pair.value;
         if (i === path.length - 1 && key) node = keyNode;
-      } else if (isSeq(node) && typeof seg === 'number') {
+      } else if (yaml().isSeq(node) && typeof seg === 'number') {
         if (!node.items[seg]) break;
         node = node.items[seg];
       } else break;

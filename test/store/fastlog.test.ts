@@ -520,3 +520,92 @@ describe('findLogBlock', () => {
     expect(findLogBlock(text)).toBeUndefined();
   });
 });
+
+// ---------------------------------------------------------------------------
+// The whole-log pass (load.ts readStrictLog): a log of strict lines only is checked in one pass of
+// the regular expression engine and only the wanted lines are built. It must give what the
+// line-by-line scan gives (a comment after the last entry sends a file there, changing nothing
+// else) and, when it builds every entry, what the full parser gives.
+
+/** A small deterministic generator (mulberry32), so a failure can be replayed. */
+function prng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+function randomStrictLog(rnd: () => number, n: number): string[] {
+  const meds = ['metformin', 'apixaban', 'ibuprofen', 'levothyroxine'];
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    // Mostly in order, some back-dated anywhere; 29 February of leap and common years included.
+    const leap = rnd() < 0.05;
+    const y = leap ? [2000, 2020, 2024, 2028][Math.floor(rnd() * 4)]! : 2019 + Math.floor(rnd() * 9);
+    const mo = leap ? 2 : 1 + Math.floor(rnd() * 12);
+    const d = leap ? 29 : 1 + Math.floor(rnd() * 28);
+    const at = `${y}-${pad(mo)}-${pad(d)}T${pad(Math.floor(rnd() * 24))}:${pad(Math.floor(rnd() * 60))}${rnd() < 0.5 ? '-05:00' : 'Z'}`;
+    const med = meds[Math.floor(rnd() * meds.length)]!;
+    const fields = [`at: ${at}`, `med: ${med}`];
+    if (rnd() < 0.6) fields.push(`for: ${at.slice(0, 16)}`);
+    const skipped = rnd() < 0.2;
+    fields.push(`status: ${skipped ? 'skipped' : 'taken'}`);
+    if (skipped && rnd() < 0.5) fields.push(rnd() < 0.5 ? 'reason: nausea' : 'reason: "out, of stock #2"');
+    if (rnd() < 0.1) fields.push(`dose: ${1 + Math.floor(rnd() * 3)}`);
+    if (!skipped && rnd() < 0.05) fields.push('extra: true');
+    lines.push(`- { ${fields.join(', ')} }${rnd() < 0.05 ? '  # note' : ''}`);
+  }
+  return lines;
+}
+
+describe('the whole-log pass reads a log of strict lines as the line-by-line scan does', () => {
+  const withIndent = (lines: string[], indent: string, finalNewline = true) => `${HEAD}log:\n${lines.map((l) => indent + l).join('\n')}${finalNewline ? '\n' : ''}`;
+
+  it('on 200 random logs, each with a random cutoff: the same entries (index, line), count and completeness', () => {
+    const rnd = prng(20261127);
+    for (let run = 0; run < 200; run++) {
+      const lines = randomStrictLog(rnd, 1 + Math.floor(rnd() * 60));
+      const indent = ['  ', '    ', ''][Math.floor(rnd() * 3)]!;
+      const finalNewline = rnd() < 0.8;
+      const text = withIndent(lines, indent, finalNewline);
+      const scanned = `${text}${finalNewline ? '' : '\n'}# end\n`;
+      const logFrom = rnd() < 0.1 ? undefined : Date.UTC(2019 + Math.floor(rnd() * 10), Math.floor(rnd() * 12), 1 + Math.floor(rnd() * 28));
+      const whole = parseRegimen(text, P, { logFrom });
+      const byLine = parseRegimen(scanned, P, { logFrom });
+      expect(whole.logBlock && 'starts' in whole.logBlock, 'the whole-log pass read it').toBe(false);
+      expect(byLine.logBlock && 'starts' in byLine.logBlock, 'the line scan read it').toBe(true);
+      expect(whole.regimen.log, `run ${run}`).toEqual(byLine.regimen.log);
+      expect(whole.logCount).toBe(lines.length);
+      expect(whole.logComplete).toBe(byLine.logComplete);
+      expect(whole.logBlock!.lastStart).toBe(text.lastIndexOf(`\n${indent}- {`) + 1);
+      if (logFrom === undefined) expect(whole.regimen.log).toEqual(parseRegimen(text, P, { full: true }).regimen.log);
+    }
+  });
+
+  it('accepts 29 February exactly in leap years (divisible by 4; centuries only by 400), like the full parser', () => {
+    for (const y of [1600, 1700, 1900, 2000, 2019, 2020, 2023, 2024, 2100, 2400]) {
+      const text = log(`- { at: ${y}-02-29T07:04Z, med: metformin, status: taken }`);
+      const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+      expect(strictEntryPattern(['metformin']).test(`  - { at: ${y}-02-29T07:04Z, med: metformin, status: taken }`), String(y)).toBe(leap);
+      const { fast } = expectSameOnBothPaths(text);
+      expect(fast.ok, String(y)).toBe(leap);
+    }
+  });
+
+  it('hands anything else to the line scan: a comment, a blank line, a line the tokenizer reads, keys after the log', () => {
+    const base = ['- { at: 2026-03-08T07:04-04:00, med: metformin, status: taken }', '- { at: 2026-03-08T09:04-04:00, med: apixaban, status: taken }'];
+    for (const text of [
+      log(base[0]!, '# a comment', base[1]!),
+      log(base[0]!, '', base[1]!),
+      log(base[0]!, "- { at: 2026-03-08T08:00-04:00, med: metformin, status: skipped, reason: 'single quoted' }", base[1]!),
+      `${log(...base)}extra: 1\n`,
+    ]) {
+      const { fast } = expectSameOnBothPaths(text);
+      expect(fast.fast).toBe(true);
+    }
+  });
+});
