@@ -87,7 +87,6 @@ export function assessMedication(
   const maxKey = (toDay + 9) * 1440;
   const extras: LogEntry[] = [];
   const asNeeded: LogEntry[] = [];
-  const answered = new Set<DoseState>();
   for (const e of entries) {
     if (e.med !== med.id) continue;
     const key = e.for !== undefined ? slotNumber(e.for) : undefined;
@@ -107,7 +106,7 @@ export function assessMedication(
         if (e.status === 'taken') asNeeded.push(e);
         continue;
       }
-      d = chooseDose(pendingNear(all, answered, e.at, w), e.at, w);
+      d = chooseDose(pendingNear(all, e.at, w), e.at, w);
       if (!d) {
         if (e.status === 'taken') extras.push(e);
         continue;
@@ -118,8 +117,7 @@ export function assessMedication(
       if (e.status === 'taken') extras.push(e);
       continue;
     }
-    answered.add(d);
-    d.entry = e;
+    d.entry = e; // answered
     if (e.status === 'taken') {
       d.status = 'taken';
       d.takenAt = e.at;
@@ -148,7 +146,7 @@ export function assessMedication(
  * by `t`, back to the previous 35 days (a missed monthly dose stays creditable
  * until the next one). Binary search keeps crediting linear in the log.
  */
-function pendingNear(all: DoseState[], answered: Set<DoseState>, t: Millis, w: Window): DoseState[] {
+function pendingNear(all: DoseState[], t: Millis, w: Window): DoseState[] {
   let lo = 0;
   let hi = all.length;
   const from = t - 35 * DAY;
@@ -158,7 +156,7 @@ function pendingNear(all: DoseState[], answered: Set<DoseState>, t: Millis, w: W
     else hi = mid;
   }
   const out: DoseState[] = [];
-  for (let i = lo; i < all.length && all[i]!.at - w.earlyMs <= t; i++) if (!answered.has(all[i]!)) out.push(all[i]!);
+  for (let i = lo; i < all.length && all[i]!.at - w.earlyMs <= t; i++) if (all[i]!.entry === undefined) out.push(all[i]!);
   return out;
 }
 

@@ -276,6 +276,23 @@ export function supplyStatus(regimen: Regimen, med: Medication | string, now: Mi
   return statusOf(regimen, m, entries, now, clock);
 }
 
+/**
+ * The earliest instant whose log entries supplyStatuses reads: the takes since each count (or
+ * first fill), and the few days before today that today's doses are matched against. Entries
+ * before it change no status, so a ten-year log need not be built to say when to refill.
+ */
+export function supplyLogFrom(regimen: Regimen, now: Millis, clock: Clock): Millis {
+  let day = clock.dayOf(now) - 3;
+  for (const m of regimen.medications) {
+    const s = m.supply;
+    if (!s) continue;
+    if (s.onHand !== undefined) {
+      if (s.countedAt !== undefined) day = Math.min(day, s.countedAt);
+    } else for (const f of s.fills) day = Math.min(day, f.date);
+  }
+  return clock.startOfDay(day);
+}
+
 /** Supply status of every medication that has a supply record or is still in force. */
 export function supplyStatuses(regimen: Regimen, now: Millis, clock: Clock): SupplyStatus[] {
   const today = clock.dayOf(now);

@@ -8,9 +8,12 @@ import {
   phaseDailyUse,
   planFill,
   supplyStatus,
+  supplyLogFrom,
   supplyStatuses,
   type SupplyStatus,
 } from '../../src/core/supply.js';
+import { parseRegimen } from '../../src/store/load.js';
+import { Clock } from '../../src/core/time.js';
 import { MedsError } from '../../src/errors.js';
 import { clock, day, phase, regimen, t } from '../helpers/build.js';
 
@@ -220,5 +223,24 @@ describe('supply status', () => {
     ]);
     expect(needsAttention(all)).toBe(true);
     expect(needsAttention(all.filter((s) => s.med !== 'b'))).toBe(false);
+  });
+});
+
+describe('supplyLogFrom', () => {
+  // `meds refills` builds only the entries from supplyLogFrom on (load.ts logFrom); the statuses
+  // must be those of the whole log. A generated two-year file (bench/generate.mjs) with counts,
+  // fills and as-needed use, read at several moments.
+  it('statuses from the entries since it are those from the whole log, and far fewer entries are built', async () => {
+    const { generateRegimen } = await import('../../bench/generate.mjs');
+    const text = generateRegimen({ years: 2 });
+    const full = parseRegimen(text, 'r.yaml', { full: true }).regimen;
+    const c = new Clock(full.patient.timezone);
+    for (const at of ['2026-11-20T09:00', '2026-11-19T23:30', '2026-10-13T07:00', '2026-06-01T12:00']) {
+      const now = c.parse(at)!;
+      const cut = parseRegimen(text, 'r.yaml', { logFrom: (r) => supplyLogFrom(r, now, c) });
+      expect(cut.logComplete, at).toBe(false);
+      expect(cut.regimen.log.length, at).toBeLessThan(full.log.length / 4);
+      expect(supplyStatuses(cut.regimen, now, c), at).toEqual(supplyStatuses(full, now, c));
+    }
   });
 });

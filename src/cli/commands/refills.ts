@@ -5,15 +5,15 @@ import { findMed } from '../find.js';
 import { loadRegimen } from '../../store/load.js';
 import { mutate } from '../../store/transaction.js';
 import { editHead, type HeadOp } from '../../store/edit.js';
-import { needsAttention, planFill, supplyStatuses } from '../../core/supply.js';
+import { needsAttention, planFill, supplyLogFrom, supplyStatuses } from '../../core/supply.js';
 import { formatDay } from '../../core/time.js';
 import { refillRows, refillsJson } from '../../render/adherence.js';
 import { table } from '../../render/table.js';
 import { warnProblems } from './shared.js';
 
 export async function runRefills(ctx: Ctx): Promise<number> {
-  // On hand counts doses taken since each medication's last count: the whole log may matter.
-  const loaded = loadRegimen(ctx.path);
+  // On hand counts doses taken since each medication's last count (or first fill): the log from there.
+  const loaded = loadRegimen(ctx.path, { logFrom: (r) => supplyLogFrom(r, ctx.approxNow(), ctx.clock(r)) });
   warnProblems(ctx, loaded.warnings);
   const { regimen } = loaded;
   const clock = ctx.clock(regimen);
