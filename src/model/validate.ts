@@ -392,13 +392,20 @@ export function logEntryOf(e: Obj, index: number, clock: Clock | undefined, ids:
     c.error('date', [...path, 'for'], `${pathText([...path, 'for'])}: ${show(e.for)} is not a real date-time`);
   }
   if (at === undefined || med === undefined || (e.status !== 'taken' && e.status !== 'skipped')) return undefined;
-  const entry: LogEntry = { at, atText: e.at as string, med, status: e.status, index };
-  if (typeof e.for === 'string') entry.for = slotOf(e.for); // "2026-03-08 07:00:00" and "2026-03-08T07:00" name the same slot
-  if (e.extra === true) entry.extra = true;
-  if (typeof e.reason === 'string') entry.reason = e.reason;
-  if (typeof e.dose === 'number') entry.dose = e.dose;
-  if (line !== undefined) entry.line = line;
-  return entry;
+  // Every entry has every field, in this order (absent ones undefined): one object shape for the
+  // hot loops over ten years of log (store/load.ts strictEntry builds the same).
+  return {
+    at,
+    atText: e.at as string,
+    med,
+    for: typeof e.for === 'string' ? slotOf(e.for) : undefined, // "2026-03-08 07:00:00" and "2026-03-08T07:00" name the same slot
+    extra: e.extra === true ? true : undefined,
+    status: e.status,
+    reason: typeof e.reason === 'string' ? e.reason : undefined,
+    dose: typeof e.dose === 'number' ? e.dose : undefined,
+    index,
+    line,
+  };
 }
 
 export interface ProblemSink {

@@ -52,7 +52,8 @@ function fault(step: string): void {
 
 const tempPrefix = (target: string) => `.${path.basename(target)}.meds-`;
 
-export function writeFileAtomicSync(file: string, text: string): void {
+/** Write `content` (text, or bytes in parts) to `file` atomically. */
+export function writeFileAtomicSync(file: string, content: string | Buffer[]): void {
   let tmp: string | undefined;
   let fd: number | undefined;
   let replaced = false;
@@ -74,7 +75,8 @@ export function writeFileAtomicSync(file: string, text: string): void {
       tmp = name; // only now is it ours to remove
     }
     fs.fchmodSync(fd, mode); // the mode given to open is masked by the umask
-    fs.writeFileSync(fd, text); // loops until every byte is written
+    if (typeof content === 'string') fs.writeFileSync(fd, content); // loops until every byte is written
+    else for (const part of content) fs.writeFileSync(fd, part); // each appended at the file position
     fs.fsyncSync(fd);
     fault('after-temp-write');
     fs.closeSync(fd);

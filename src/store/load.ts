@@ -61,8 +61,12 @@ export function sameStamp(a: FileStamp, b: FileStamp): boolean {
   return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }
 
-/** Read the file, with the stamp taken before reading (so a change during or after the read shows). */
-export function readSnapshot(path: string): { text: string; stamp: FileStamp } {
+/**
+ * Read the file, with the stamp taken before reading (so a change during or after the read shows).
+ * `ascii`: the bytes, when they are plain ASCII (the text is then exactly their characters, so a
+ * write can reuse them instead of encoding the text again).
+ */
+export function readSnapshot(path: string): { text: string; stamp: FileStamp; ascii?: Buffer } {
   try {
     // Only a regular file of bounded size is read: a device such as /dev/zero never ends.
     const st = statSync(path, { bigint: true });
@@ -71,7 +75,7 @@ export function readSnapshot(path: string): { text: string; stamp: FileStamp } {
     const stamp = { dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
     const buf = readFileSync(path);
     // Most files are plain ASCII: decoding them as Latin-1 gives the same string, faster.
-    return { text: isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8'), stamp };
+    return isAscii(buf) ? { text: buf.toString('latin1'), stamp, ascii: buf } : { text: buf.toString('utf8'), stamp };
   } catch (err) {
     if (err instanceof MedsError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
@@ -270,12 +274,12 @@ function scanLines(text: string, block: ScannedBlock, strict: RegExp, ids: Map<s
 const ONLY_MARKS = /^\r+$/;
 
 /**
- * The usual log, read without a loop over its lines: every line from the `log:` key to the end
+ * The usual log, checked without a loop over its lines: every line from the `log:` key to the end
  * of the file is a strict line at one indentation. One pass of the regular expression engine
  * checks them all, turning each into one character ("\r", which a file on the fast path does not
- * contain), so the number of entries is the length of what is left. Then only the lines dated on
- * or after the cutoff (all, without one) are found, by a second pattern, and built. Undefined for
- * any other log: the line-by-line scan decides.
+ * contain), so the number of entries is the length of what is left. Then a second pattern finds
+ * the first line dated on or after the cutoff, and the lines from there on that are dated so are
+ * built. Undefined for any other log: the line-by-line scan decides.
  */
 function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number }, ids: Map<string, number>, canonical: Map<string, string>, cutoff: string | undefined): { block: LogBlock; log: LogEntry[]; complete: boolean } | undefined {
   const from = key.keyLineEnd;
@@ -291,21 +295,27 @@ function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number
   const endsNl = text.charCodeAt(len - 1) === 10;
   const block: LogBlock = { keyStart: key.keyStart, keyLineEnd: from, end: len, lastEntryEnd: len, indent: ' '.repeat(indent), count, lastStart: text.lastIndexOf('\n', len - (endsNl ? 2 : 1)) + 1 };
   const firstLine = countNewlines(text, 0, from) + 1;
-  const wanted = new RegExp(`\\n${block.indent}- \\{ at: ${cutoff === undefined ? '' : onOrAfterPattern(cutoff)}`, 'g');
   const strict = strictEntryPattern(medIds, true);
   const log: LogEntry[] = [];
-  let i = -1; // index of the entry at `prev`
-  let prev = 0;
+  // The first line dated on or after the cutoff (what a command wants is usually recent: its index
+  // is counted back from the end); from there on, line after line, building those on or after it.
+  const wanted = new RegExp(`\\n${block.indent}- \\{ at: ${cutoff === undefined ? '' : onOrAfterPattern(cutoff)}`, 'g');
   wanted.lastIndex = from - 1;
-  for (let m = wanted.exec(text); m !== null; m = wanted.exec(text)) {
-    const start = m.index + 1;
-    // The first index counted back from the end (what a command wants is usually recent), the next ones onwards.
-    i = i < 0 ? count - countNewlines(text, start, len) - (endsNl ? 0 : 1) : i + countNewlines(text, prev, start);
-    prev = start;
-    strict.lastIndex = start;
+  const first = wanted.exec(text);
+  if (!first) return { block, log, complete: count === 0 };
+  let pos = first.index + 1;
+  const atCol = indent + 8; // "- { at: "
+  const firstIndex = pos === from ? 0 : count - countNewlines(text, pos, len) - (endsNl ? 0 : 1);
+  for (let i = firstIndex; i < count; i++) {
+    if (cutoff !== undefined && isBefore(text, pos + atCol, cutoff)) {
+      pos = text.indexOf('\n', pos) + 1;
+      continue;
+    }
+    strict.lastIndex = pos;
     const e = strict.exec(text);
     if (!e) return undefined; // cannot happen: every line matched above
     log.push(strictEntry(e, i, firstLine + i, canonical));
+    pos = strict.lastIndex + 1;
   }
   return { block, log, complete: log.length === count };
 }
@@ -355,14 +365,19 @@ function strictInstant(s: string): Millis {
 /** A LogEntry from the strict pattern's groups: 1 at, 2 med, 3 for, 4 status, 5 reason, 6 dose, 7 extra. */
 function strictEntry(m: RegExpExecArray, index: number, line: number, ids: Map<string, string>): LogEntry {
   // The medication's own id string and literal statuses (not slices of the file's text), so later
-  // comparisons and map look-ups are by identity.
-  const e: LogEntry = { at: strictInstant(m[1]!), atText: m[1]!, med: ids.get(m[2]!)!, status: m[4]!.length === 5 ? 'taken' : 'skipped', index };
-  if (m[3] !== undefined) e.for = m[3].length === 16 ? m[3] : slotOf(m[3]);
-  if (m[7] !== undefined) e.extra = true;
-  if (m[5] !== undefined) e.reason = m[5].charCodeAt(0) === 34 ? (JSON.parse(m[5]) as string) : m[5];
-  if (m[6] !== undefined) e.dose = Number(m[6]);
-  e.line = line;
-  return e;
+  // comparisons and map look-ups are by identity. The same fields in the same order as logEntryOf.
+  return {
+    at: strictInstant(m[1]!),
+    atText: m[1]!,
+    med: ids.get(m[2]!)!,
+    for: m[3] === undefined ? undefined : m[3].length === 16 ? m[3] : slotOf(m[3]),
+    extra: m[7] === undefined ? undefined : true,
+    status: m[4]!.length === 5 ? 'taken' : 'skipped',
+    reason: m[5] === undefined ? undefined : m[5].charCodeAt(0) === 34 ? (JSON.parse(m[5]) as string) : m[5],
+    dose: m[6] === undefined ? undefined : Number(m[6]),
+    index,
+    line,
+  };
 }
 
 /**

@@ -32,7 +32,7 @@ export function mutate<T>(path: string, plan: (l: Loaded) => Change<T>, opts: Lo
   const release = acquireLock(path);
   try {
     for (let attempt = 1; ; attempt++) {
-      const { text: before, stamp } = readSnapshot(path);
+      const { text: before, stamp, ascii } = readSnapshot(path);
       const loaded = parseRegimen(before, path, opts);
       const change = plan(loaded);
       let after: Loaded | undefined;
@@ -58,7 +58,10 @@ export function mutate<T>(path: string, plan: (l: Loaded) => Change<T>, opts: Lo
           hint: 'close the editor that is saving it, then try again',
         });
       }
-      writeFileAtomicSync(path, change.text);
+      // A line added at the very end of an ASCII file: the bytes read, then the line (the same
+      // content as change.text, without encoding megabytes of text again).
+      const pureAppend = ascii && change.appendedLine !== undefined && loaded.logBlock?.lastEntryEnd === before.length && change.text.length === before.length + change.appendedLine.length;
+      writeFileAtomicSync(path, pureAppend ? [ascii, Buffer.from(change.appendedLine!, 'utf8')] : change.text);
       return change.result;
     }
   } finally {

@@ -37,3 +37,29 @@ describe('checking only the appended line gives the verdict of a full re-read', 
     expect(appendedLine(block, { ...e, med: 'a' })).toBeUndefined();
   });
 });
+
+describe('a take written as the bytes read plus the new line', () => {
+  // mutate writes [bytes read, new line] for a line appended at the very end of an ASCII file
+  // (no re-encoding of megabytes of text); the file must be exactly what change.text says, and a
+  // file with non-ASCII text (or entries after the log's end) goes through the text as before.
+  const e = { at: '2026-03-08T18:02-04:00', med: 'metformin', for: '2026-03-08T18:00', status: 'taken' };
+  const cases: [string, string][] = [
+    ['an ASCII file whose log ends the file', EXAMPLE],
+    ['a file with non-ASCII text (a name with an accent)', EXAMPLE.replace('name: Alex Rivera', 'name: Álex Rivera')],
+    ['a file with a comment after the log', `${EXAMPLE}# kept at the end\n`],
+  ];
+  it.each(cases)('%s', async (_name, text) => {
+    const { mutate } = await import('../../src/store/transaction.js');
+    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'meds-append-')), 'r.yaml');
+    writeFileSync(file, text);
+    let expected = '';
+    mutate(file, (l) => {
+      expected = appendLogEntry(l, e);
+      return { text: expected, result: undefined, appendedLine: appendedLine(l, e) };
+    });
+    expect(readFileSync(file, 'utf8')).toBe(expected);
+    expect(expected.length).toBeGreaterThan(text.length);
+  });
+});
