@@ -1,10 +1,10 @@
 // One run of an 'inprocess' case of bench/run.mjs:
-//   node bench/inprocess-child.mjs MODULE EXPORT FILE
-// imports MODULE (timed apart), calls `await MODULE[EXPORT](FILE)` once (cold) and up to 5 more times (warm, within ~2 s),
+//   node bench/inprocess-child.mjs MODULE EXPORT FILE [--cold-only]
+// imports MODULE (timed apart), calls `await MODULE[EXPORT](FILE)` once (cold) and, unless --cold-only, up to 5 more times (warm, within ~2 s),
 // and prints { importMs, firstMs, warmMs } as JSON on the last line of stdout.
 import { pathToFileURL } from 'node:url';
 
-const [modulePath, exportName, file] = process.argv.slice(2);
+const [modulePath, exportName, file, mode] = process.argv.slice(2);
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 let t = now();
@@ -23,7 +23,7 @@ if (result === undefined || result === null) {
   process.exit(4);
 }
 const warm = [];
-for (let i = 0, spent = 0; i < 5 && (i === 0 || spent < 2000); i++) {
+for (let i = 0, spent = 0; mode !== '--cold-only' && i < 5 && (i === 0 || spent < 2000); i++) {
   result = undefined; // one load's result alive at a time: the peak RSS is that of one load
   t = now();
   result = await fn(file);
@@ -31,4 +31,4 @@ for (let i = 0, spent = 0; i < 5 && (i === 0 || spent < 2000); i++) {
   spent += warm.at(-1);
 }
 warm.sort((a, b) => a - b);
-console.log(JSON.stringify({ importMs, firstMs, warmMs: warm[(warm.length - 1) >> 1] }));
+console.log(JSON.stringify({ importMs, firstMs, warmMs: warm.length ? warm[(warm.length - 1) >> 1] : null }));

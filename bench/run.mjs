@@ -238,8 +238,9 @@ const KINDS = {
       if (!existsSync(moduleOf(c))) return { notAvailable: `${relative(ROOT, moduleOf(c))} does not exist yet` };
       return {};
     },
-    argv(c, ctx) {
-      return [process.execPath, join(HERE, 'inprocess-child.mjs'), moduleOf(c), c.exportName ?? 'loadFile', ctx.file];
+    argv(c, ctx, env, warm) {
+      // The warm-up runs (where peak RSS is taken) make the cold call only: the RSS of one load.
+      return [process.execPath, join(HERE, 'inprocess-child.mjs'), moduleOf(c), c.exportName ?? 'loadFile', ctx.file, ...(warm ? ['--cold-only'] : [])];
     },
     judge(c, r) {
       if (r.status !== 0) return { failed: `exit ${r.status}`, stderr: r.stderr };
@@ -252,7 +253,7 @@ const KINDS = {
       return { ok: true };
     },
     sample: (r) => r.result.firstMs,
-    extra: (runs) => `in-process: import ${fmt(median(runs.map((r) => r.result.importMs)))} ms, first call ${fmt(median(runs.map((r) => r.result.firstMs)))} ms, warm call ${fmt(median(runs.map((r) => r.result.warmMs)))} ms (medians)`,
+    extra: (runs) => `peak RSS of a process making the cold call only; in-process: import ${fmt(median(runs.map((r) => r.result.importMs)))} ms, first call ${fmt(median(runs.map((r) => r.result.firstMs)))} ms, warm call ${fmt(median(runs.map((r) => r.result.warmMs)))} ms (medians)`,
     noBaseline: true,
   },
 };
@@ -291,7 +292,7 @@ function runCase(c, env, opts) {
     } catch (e) {
       return { ...res, state: 'FAILED', message: `prepare: ${e.message}` };
     }
-    const argv = kind.argv(c, ctx, env);
+    const argv = kind.argv(c, ctx, env, warm);
     // Alternate the order of baseline and case to cancel drift.
     const caseFirst = i % 2 === 1;
     let base;

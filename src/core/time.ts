@@ -75,11 +75,17 @@ export function slotOf(text: string): string {
  * Reads characters in place: the text is a valid slot ("YYYY-MM-DD[T ]HH:MM...").
  */
 export function slotNumber(text: string): number {
-  const n = (i: number) => text.charCodeAt(i) - 48;
-  const day = dayFromCivil(n(0) * 1000 + n(1) * 100 + n(2) * 10 + n(3), n(5) * 10 + n(6), n(8) * 10 + n(9));
-  const base = day * 1440 + (n(11) * 10 + n(12)) * 60 + n(14) * 10 + n(15);
+  const day = dayFromCivil(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2));
+  const base = day * 1440 + digits(text, 11, 2) * 60 + digits(text, 14, 2);
   const c = text.charCodeAt(text.length - 6);
   return text.length > 16 && (c === 43 || c === 45) && text.charCodeAt(text.length - 3) === 58 ? base + 0.5 : base;
+}
+
+/** The number written by `count` digits of text at `at` (no closure per call: this runs once per log entry). */
+function digits(text: string, at: number, count: number): number {
+  let v = 0;
+  for (let i = at; i < at + count; i++) v = v * 10 + text.charCodeAt(i) - 48;
+  return v;
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;

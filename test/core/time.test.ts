@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Clock, civilFromDay, dayFromCivil, formatDay, parseDay, parseDuration, parseHM, parseInstant, weekday } from '../../src/core/time.js';
+import { Clock, civilFromDay, dayFromCivil, formatDay, parseDay, parseDuration, parseHM, parseInstant, slotNumber, weekday } from '../../src/core/time.js';
 
 describe('calendar arithmetic', () => {
   it('round-trips every day from 1900 to 2100 through day numbers', () => {
@@ -68,5 +68,21 @@ describe('Clock: local wall time in a zone, across daylight saving', () => {
     const t = Date.UTC(2026, 10, 1, 5, 30); // 01:30 EDT
     expect(ny.toLocal(t)).toEqual({ day: dayFromCivil(2026, 11, 1), minute: 90, second: 0 });
     expect(ny.toLocal(t + 3600e3)).toEqual({ day: dayFromCivil(2026, 11, 1), minute: 90, second: 0 }); // 01:30 EST
+  });
+});
+
+describe('slotNumber (a slot as local minutes since 1970, for look-ups)', () => {
+  it('is day × 1440 + minute for every written form of a slot, plus 0.5 for the second pass through a repeated hour', () => {
+    for (const [slot, day, minute, fold] of [
+      ['2026-03-08T07:00', '2026-03-08', 420, false],
+      ['1970-01-01T00:00', '1970-01-01', 0, false],
+      ['2024-02-29T23:59', '2024-02-29', 1439, false],
+      ['1969-12-31T12:30', '1969-12-31', 750, false],
+      ['2026-11-01T01:30-05:00', '2026-11-01', 90, true],
+      ['2026-11-01T01:30+01:00', '2026-11-01', 90, true],
+      ['2026-03-08 07:00:00', '2026-03-08', 420, false],
+    ] as const) {
+      expect(slotNumber(slot), slot).toBe(parseDay(day)! * 1440 + minute + (fold ? 0.5 : 0));
+    }
   });
 });
