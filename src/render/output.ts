@@ -51,13 +51,16 @@ function palette(enabled: boolean): Palette {
 }
 
 /**
- * Whether fd is a terminal. A terminal is a character device, so for a pipe or a file
- * (cron, scripts) this is one fstat, without loading node:tty and the stream modules it
- * brings (several milliseconds of a short run).
+ * Whether fd is a terminal. A terminal is a character device, so for a pipe, a file or
+ * /dev/null (cron, scripts) this is one fstat, without loading node:tty and the stream
+ * modules it brings (several milliseconds of a short run).
  */
 export function isTerminal(fd: number): boolean {
   try {
-    if (!fstatSync(fd).isCharacterDevice()) return false;
+    const st = fstatSync(fd);
+    if (!st.isCharacterDevice()) return false;
+    // Linux's memory devices (major 1: /dev/null, /dev/zero, /dev/full), where cron jobs send output.
+    if (process.platform === 'linux' && ((st.rdev >> 8) & 0xfff) === 1) return false;
   } catch {
     return false;
   }
