@@ -479,3 +479,39 @@ describe('editHead on a new file (`medications: []`, `log: []`)', () => {
     expect(d.line).toBe(lineOf(EXAMPLE, 'from: 2026-02-06') + 1);
   });
 });
+
+describe('a file with CRLF line ends keeps them', () => {
+  // Regression test (a bug found and fixed; the text says what used to happen): the lines meds
+  // added to a file written with CRLF line ends (Windows) ended in a bare LF, leaving mixed line ends.
+  const CRLF = EXAMPLE.replace(/\n/g, '\r\n');
+  const bareLf = (t: string) => /(?<!\r)\n/.test(t);
+  const sameAsLf = (crlf: string, lf: string) => expect(crlf).toBe(lf.replace(/\n/g, '\r\n'));
+
+  it('appending a log entry adds a CRLF line, the same line as in the LF file', () => {
+    const after = appendLogEntry(load(CRLF), TAKE);
+    expect(bareLf(after)).toBe(false);
+    sameAsLf(after, appendLogEntry(load(EXAMPLE), TAKE));
+  });
+
+  it('head edits (set, append a medication, append a fill) add CRLF lines', () => {
+    const ops: HeadOp[][] = [
+      [{ op: 'set', path: ['medications', 0, 'purpose'], value: 'x' }],
+      [{ op: 'append', path: ['medications'], item: { id: 'vitd', schedule: { times: ['08:00'] } }, block: true }],
+      [{ op: 'append', path: ['medications', 0, 'supply', 'fills'], item: { date: '2026-03-08', quantity: 60 } }],
+    ];
+    for (const o of ops) {
+      const after = editHead(load(CRLF), o);
+      expect(bareLf(after), JSON.stringify(o)).toBe(false);
+      sameAsLf(after, editHead(load(EXAMPLE), o));
+      expect(load(after).regimen).toEqual(load(editHead(load(EXAMPLE), o)).regimen);
+    }
+  });
+
+  it('removing the last entry leaves CRLF line ends; a file with mixed ends is left as it is', () => {
+    expect(bareLf(removeLastLogEntry(load(CRLF)))).toBe(false);
+    const mixed = CRLF.replace('\r\npatient:', '\npatient:');
+    const after = appendLogEntry(load(mixed), TAKE);
+    expect(after.startsWith(mixed)).toBe(true);
+    expect(after.endsWith('\n') && !after.endsWith('\r\n')).toBe(true);
+  });
+});
