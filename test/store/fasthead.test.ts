@@ -5,7 +5,7 @@
  * rejects, warns about or reads differently. Numbers are compared with
  * Object.is (NaN, -0, Infinity) and maps with their key order.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
