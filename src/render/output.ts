@@ -68,13 +68,16 @@ export function isTerminal(fd: number): boolean {
 }
 
 let pause: Int32Array | undefined;
+const gone = new Set<number>();
 
 /**
  * Write all of text to fd, synchronously, as process.stdout does for files and pipes,
- * without creating that stream. A closed pipe (the reader went away, e.g. `| head -1`)
- * ends the process quietly; a pipe another process made non-blocking is waited on.
+ * without creating that stream. A closed pipe (the reader went away, e.g. `| head -1`) is
+ * quiet: what would have gone there is dropped, and the command ends with its own exit code.
+ * A pipe another process made non-blocking is waited on.
  */
 export function writeOut(fd: number, text: string): void {
+  if (gone.has(fd)) return;
   const buf = Buffer.from(text, 'utf8');
   let off = 0;
   while (off < buf.length) {
@@ -87,8 +90,8 @@ export function writeOut(fd: number, text: string): void {
         continue;
       }
       if (code === 'EPIPE') {
-        process.exitCode ??= 0;
-        process.exit();
+        gone.add(fd);
+        return;
       }
       throw err;
     }

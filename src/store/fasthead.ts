@@ -21,6 +21,9 @@ interface Line {
 /** Thrown inside the reader when the text leaves the subset; caught in readHeadFast. */
 const OUT = Symbol('outside the subset');
 
+/** Deeper nesting is left to yaml (which has its own limits); a regimen head nests about 5 deep. */
+const MAX_DEPTH = 64;
+
 // A plain key; the parser refuses implicit keys over 1024 characters, the subset stops well before.
 const KEY = /^([A-Za-z_][A-Za-z0-9_-]{0,200}):(?= |$)/;
 
@@ -35,7 +38,7 @@ export function readHeadFast(text: string): unknown {
     const value = r.block(0);
     return r.i === lines.length ? value : undefined;
   } catch (err) {
-    if (err === OUT) return undefined;
+    if (err === OUT || err instanceof RangeError) return undefined; // (a RangeError: nesting too deep for the stack)
     throw err;
   }
 }
@@ -69,11 +72,15 @@ class Reader {
   i = 0;
   constructor(readonly lines: Line[]) {}
 
+  private depth = 0;
+
   /** The block node whose first line is lines[i], at `indent`. */
   block(indent: number): unknown {
     const l = this.lines[this.i]!;
-    if (l.indent !== indent) throw OUT;
-    return isSeqItem(l.text) ? this.seq(indent) : this.map(indent);
+    if (l.indent !== indent || ++this.depth > MAX_DEPTH) throw OUT;
+    const value = isSeqItem(l.text) ? this.seq(indent) : this.map(indent);
+    this.depth--;
+    return value;
   }
 
   map(indent: number): Record<string, unknown> {
@@ -118,7 +125,9 @@ class Reader {
       if (KEY.test(rest)) {
         // `- key: value`: a map whose first key is on the dash's line, its column the map's indentation.
         lines[this.i] = { indent: indent + k, text: rest };
+        if (++this.depth > MAX_DEPTH) throw OUT;
         arr.push(this.map(indent + k));
+        this.depth--;
         continue;
       }
       this.i++;
@@ -149,7 +158,7 @@ function inline(rest: string): unknown {
   let value: unknown;
   let end: number;
   if (c === '{' || c === '[' || c === '"' || c === "'") {
-    [value, end] = flowValue(rest, p);
+    [value, end] = flowValue(rest, p, 0);
   } else {
     // A plain scalar in block context: up to a comment or the end of the line.
     let e = rest.indexOf(' #', p);
@@ -175,7 +184,8 @@ function plainOk(raw: string, flow: boolean): boolean {
 const FLOW_PLAIN_END = /[,\]}]| #/g;
 
 /** A value in flow context (or a quoted scalar) starting at s[p]; returns it and the offset after it. */
-function flowValue(s: string, p: number): [unknown, number] {
+function flowValue(s: string, p: number, depth: number): [unknown, number] {
+  if (depth > MAX_DEPTH) throw OUT;
   const c = s[p];
   if (c === '{') {
     const obj: Record<string, unknown> = {};
@@ -189,7 +199,7 @@ function flowValue(s: string, p: number): [unknown, number] {
       p += key.length + 1;
       if (s[p] !== ' ') throw OUT;
       let v: unknown;
-      [v, p] = flowValue(s, skip(s, p));
+      [v, p] = flowValue(s, skip(s, p), depth + 1);
       obj[key] = v;
       p = skip(s, p);
       if (s[p] === '}') return [obj, p + 1];
@@ -204,7 +214,7 @@ function flowValue(s: string, p: number): [unknown, number] {
     if (s[p] === ']') return [arr, p + 1];
     for (;;) {
       let v: unknown;
-      [v, p] = flowValue(s, p);
+      [v, p] = flowValue(s, p, depth + 1);
       arr.push(v);
       p = skip(s, p);
       if (s[p] === ']') return [arr, p + 1];

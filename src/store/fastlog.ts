@@ -150,8 +150,11 @@ function strictBody(medIds: string[]): string {
   const date = `(?:\\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|${leap}-02-29)`;
   const time = '(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d)?';
   // A plain reason is text YAML keeps as a string: not null/true/false in any of their spellings.
-  const reason = '(?:, reason: ("(?:[^"\\\\\\n]|\\\\["\\\\/bfnrt])*"|(?!(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)(?:,| \\}))[A-Za-z][A-Za-z0-9 ._/()-]*[A-Za-z0-9.)]))?';
-  return `- \\{ at: (${date}T${time}(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)), med: (${ids}), (?:for: (${date}T${time}(?:[+-](?:[01]\\d|2[0-3]):[0-5]\\d)?), )?status: (taken|skipped)${reason}(?:, dose: ([1-9]\\d*(?:\\.\\d+)?|0?\\.\\d*[1-9]\\d*))?(, extra: true)? \\}(?: +#[^\\n]*)?`;
+  // A quoted reason: no control character (a tab is valid YAML but not JSON: such a line goes to the parser).
+  const reason = '(?:, reason: ("(?:[^"\\\\\\x00-\\x1f]|\\\\["\\\\/bfnrt])*"|(?!(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)(?:,| \\}))[A-Za-z][A-Za-z0-9 ._/()-]*[A-Za-z0-9.)]))?';
+  // A dose of at most nine digits before and after the point: a longer number (which could round to
+  // Infinity or 0) is left to the general checks.
+  return `- \\{ at: (${date}T${time}(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)), med: (${ids}), (?:for: (${date}T${time}(?:[+-](?:[01]\\d|2[0-3]):[0-5]\\d)?), )?status: (taken|skipped)${reason}(?:, dose: ([1-9]\\d{0,8}(?:\\.\\d{1,9})?|0?\\.\\d{0,8}[1-9]\\d{0,8}))?(, extra: true)? \\}(?: +#[^\\n]*)?`;
 }
 
 /**

@@ -8,7 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Document, Node, LineCounter } from 'yaml';
 import { yaml } from './yaml.js';
 import { EXIT, MedsError, type Problem, type SourcePos } from '../errors.js';
-import { Clock, dayFromCivil, DAY, formatDay, HOUR, MINUTE, slotOf } from '../core/time.js';
+import { civilFromDay, Clock, dayFromCivil, DAY, HOUR, MINUTE, slotOf } from '../core/time.js';
 import type { LogEntry, Millis, Regimen } from '../model/types.js';
 import { Checker, logEntryOf, validateRegimen, type Locate, type Path } from '../model/validate.js';
 import { regimenSchema } from '../model/schema.js';
@@ -208,7 +208,7 @@ function parseFastAs(text: string, path: string, key: { keyStart: number; keyLin
   const canonical = new Map(regimen.medications.map((m) => [m.id, m.id]));
   const clock = new Clock(regimen.patient.timezone);
   const logFrom = typeof opts.logFrom === 'function' ? opts.logFrom(regimen) : opts.logFrom;
-  const cutoff = logFrom !== undefined ? formatDay(clock.dayOf(logFrom) - 2) : undefined;
+  const cutoff = logFrom !== undefined ? cutoffText(logFrom, clock) : undefined;
   const checker = new Checker(locate);
   const whole = tail ? undefined : readStrictLog(text, key, ids, canonical, cutoff);
   let block: LogBlock;
@@ -327,6 +327,21 @@ function countNewlines(text: string, from: number, to: number): number {
 }
 
 const SKIPPED = [] as unknown as RegExpExecArray;
+
+/**
+ * The cutoff, two days before the day of `logFrom`, as the log writes dates (YYYY-MM-DD, four-digit
+ * years) and compared as text with each entry's date. Before year 1 there is no cutoff (every
+ * entry is built); after 9999 it is one no date reaches ("9999-99-99"); neither asks the zone
+ * about such an instant.
+ */
+function cutoffText(logFrom: Millis, clock: Clock): string | undefined {
+  if (logFrom < FIRST_CUTOFF) return undefined;
+  if (logFrom >= LAST_CUTOFF) return '9999-99-99';
+  const { y, m, d } = civilFromDay(clock.dayOf(logFrom) - 2);
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+const FIRST_CUTOFF = dayFromCivil(1, 1, 4) * DAY;
+const LAST_CUTOFF = dayFromCivil(10000, 1, 1) * DAY;
 
 function hasTail(text: string, block: LogBlock | undefined): boolean {
   return !!block && block.end < text.length && /\S/.test(text.slice(block.end));

@@ -641,6 +641,22 @@ describe('a closed pipe', () => {
   });
 });
 
+describe('a closed pipe keeps the exit code', () => {
+  // Regression test (a bug found and fixed; the text says what used to happen): writing straight to
+  // the file descriptor, a closed pipe ended the process at once with exit 0, before the command had
+  // set its code: `meds missed | true` exited 0 instead of 1, an invalid file 0 instead of 65.
+  const status = (cmd: string) =>
+    spawnSync('bash', ['--norc', '--noprofile', '-c', `"${process.execPath}" "${BIN}" ${cmd} 2>/dev/null | true; exit \${PIPESTATUS[0]}`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } }).status;
+  it('`meds missed | true` exits 1 (a dose needs action), an invalid file 65, a missing one 66', () => {
+    const f = copyFixture(EXAMPLE);
+    expect(status(`--file "${f}" --now ${NOW} missed`)).toBe(1);
+    const bad = join(tempDir(), 'bad.yaml');
+    writeFileSync(bad, 'meds: 1\npatient: {}\n');
+    expect(status(`--file "${bad}" --now ${NOW} today --json`)).toBe(65);
+    expect(status(`--file "${join(tempDir(), 'none.yaml')}" --now ${NOW} today`)).toBe(66);
+  });
+});
+
 describe('no ANSI escape codes when piped', () => {
   it('in any run of this file so far (checked again after all)', () => {
     expect(all.length).toBeGreaterThan(0);

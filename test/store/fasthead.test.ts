@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseDocument } from 'yaml';
 import { readHeadFast } from '../../src/store/fasthead.js';
+import { parseRegimen } from '../../src/store/load.js';
 import { ROOT } from '../helpers/cli.js';
 
 // ---------------------------------------------------------------------------
@@ -509,4 +510,29 @@ describe('random heads (fast-check)', () => {
     expect(seen.mutatedFast).toBeGreaterThan(RUNS.mutated * 0.2);
     expect(seen.mutatedFast).toBeLessThan(RUNS.mutated * 0.95);
   }, 60_000);
+});
+
+describe('nesting deeper than a regimen needs is left to yaml', () => {
+  // Regression test (a bug found by review and fixed; the text says what used to happen): 8,000
+  // nested flow lists overflowed the reader's stack and `meds today` exited 70 (internal error)
+  // instead of 65; between about 900 and 3,000 levels it returned a value where yaml reports an error.
+  it.each([
+    ['8,000 nested flow lists', `extra: ${'['.repeat(8000)}${']'.repeat(8000)}\n`],
+    ['1,000 nested flow lists', `extra: ${'['.repeat(1000)}${']'.repeat(1000)}\n`],
+    ['100 nested flow maps', `extra: ${'{ a: '.repeat(100)}1${' }'.repeat(100)}\n`],
+    ['100 nested block maps', Array.from({ length: 100 }, (_, i) => `${' '.repeat(i * 2)}k${i}:`).join('\n') + ' 1\n'],
+  ])('%s', (_name, head) => {
+    expect(readHeadFast(head)).toBeUndefined();
+  });
+
+  it('a file with such a head is reported as invalid YAML (exit 65), not as an internal error', () => {
+    const text = readFileSync(join(ROOT, 'examples', 'regimen.yaml'), 'utf8').replace('\nsettings:', `\nextra: ${'['.repeat(8000)}${']'.repeat(8000)}\nsettings:`);
+    let code: number | undefined;
+    try {
+      parseRegimen(text, 'r.yaml');
+    } catch (err) {
+      code = (err as { exitCode?: number }).exitCode;
+    }
+    expect(code).toBe(65);
+  });
 });

@@ -609,3 +609,32 @@ describe('the whole-log pass reads a log of strict lines as the line-by-line sca
     }
   });
 });
+
+describe('review findings on the fast paths (each used to differ from the full parser)', () => {
+  // Regression tests (bugs found by review and fixed; the text says what used to happen).
+  it('a cutoff before year 1000 (e.g. a count dated 0226 by a typo) builds the entries on or after it', () => {
+    // The cutoff was written without padding the year ("226-03-06"), and no entry was built.
+    const text = log('- { at: 2026-03-08T07:04-04:00, med: metformin, status: taken }', '- { at: 2026-03-08T09:30-04:00, med: apixaban, status: taken }');
+    const full = parseRegimen(text, P, { full: true }).regimen.log;
+    for (const scanned of [text, `${text}# end\n`]) {
+      expect(parseRegimen(scanned, P, { logFrom: new Date(0).setUTCFullYear(226, 2, 8) }).regimen.log).toEqual(full);
+      expect(parseRegimen(scanned, P, { logFrom: new Date(0).setUTCFullYear(0, 5, 1) }).regimen.log).toEqual(full); // year 0: no cutoff
+      expect(parseRegimen(scanned, P, { logFrom: Number.MAX_SAFE_INTEGER }).regimen.log).toEqual([]);
+    }
+  });
+
+  it('a literal tab in a quoted reason (valid YAML, not JSON) is read as the parser reads it', () => {
+    // strictEntry's JSON.parse threw on it: every command exited 70.
+    const { fast } = expectSameOnBothPaths(log('- { at: 2026-03-08T07:04-04:00, med: metformin, status: skipped, reason: "felt\tsick" }'));
+    expect(fast.ok).toBe(true);
+  });
+
+  it('a dose with hundreds of digits (Infinity, or 0 once rounded) is rejected on both paths', () => {
+    // The strict pattern accepted any length: `meds check` passed what the full parser rejects.
+    for (const dose of ['9'.repeat(400), `0.${'0'.repeat(400)}1`]) {
+      const { fast } = expectSameOnBothPaths(log(`- { at: 2026-03-08T07:04-04:00, med: metformin, status: taken, dose: ${dose} }`));
+      expect(fast.ok).toBe(false);
+    }
+    expect(strictEntryPattern(['m']).test('- { at: 2026-03-08T07:04Z, med: m, status: taken, dose: 123456789.123456789 }')).toBe(true);
+  });
+});
