@@ -125,7 +125,7 @@ process.on('exit', () => rmSync(TMP, { recursive: true, force: true }));
 /**
  * The environments a run is measured in. Node reads some variables at every start, whatever
  * it runs: NODE_EXTRA_CA_CERTS (seen set on this workplace's machines) makes it load and parse
- * a certificate bundle, about 80 ms here, in meds and in `node -e 0` alike. That constant
+ * a certificate bundle, 40 to 90 ms here, in meds and in `node -e 0` alike. That constant
  * inflates the baseline and flatters the ratio, so the headline pass runs without any NODE_*
  * variable; a second pass, when the inherited environment has one, shows the ratio as that
  * environment gives it.
