@@ -27,7 +27,8 @@ import { Clock } from './time.js';
 import { phaseEnd, phaseOn } from './schedule.js';
 import { assessMedication, entriesByMed, windowOf } from './doses.js';
 import { DEFAULT_THRESHOLD, medicationPdc, thresholdFor } from './pdc.js';
-import { findMedication, unitsOfEntry } from './supply.js';
+import { unitsOfEntry } from './supply.js';
+import { findMed } from './find.js';
 
 /** One day of one medication in the picture. */
 export type DayCell =
@@ -327,7 +328,7 @@ export function adherence(
   const today = clock.dayOf(now);
   const w = windowOf(regimen.settings);
   const byMed = entriesByMed(regimen.log);
-  const meds = opts.med !== undefined ? [findMedication(regimen, opts.med)] : regimen.medications;
+  const meds = opts.med !== undefined ? [findMed(regimen, opts.med)] : regimen.medications;
   const total = newCounts(n);
   const out: MedAdherence[] = [];
   let scheduledMeds = 0, dosingDays = 0, correctDays = 0; // medication-days, for overall correct dosing

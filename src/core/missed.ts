@@ -14,10 +14,10 @@
  * Nothing here is medical advice; see DISCLAIMER.
  */
 import type { DayNum, Medication, Millis, MissedInstruction, Phase, Regimen } from '../model/types.js';
-import { usageError, nearest } from '../errors.js';
 import { Clock, DAY, HOUR, formatDay, weekday } from './time.js';
 import { assessMedication, windowOf, type DoseState, type Window } from './doses.js';
 import { nextDoseAfter } from './schedule.js';
+import { findMed } from './find.js';
 import { DISCLAIMER, GENERAL_RULE, findRuleMatch, sourceReference, type RuleKind, type RuleParams, type RuleWhen } from '../data/drugs.js';
 
 export { DISCLAIMER };
@@ -645,14 +645,7 @@ export function adviseMedication(regimen: Regimen, med: Medication, now: Millis,
  * taken), except where a rule says otherwise (pills, rivaroxaban 15 mg twice daily).
  */
 export function adviseMissed(regimen: Regimen, now: Millis, clock: Clock, opts: { med?: string } = {}): MissedAdvice[] {
-  let meds = regimen.medications;
-  if (opts.med !== undefined) {
-    meds = meds.filter((m) => m.id === opts.med);
-    if (meds.length === 0) {
-      const hint = nearest(opts.med, regimen.medications.map((m) => m.id));
-      throw usageError('unknown-med', `No medication "${opts.med}" in the regimen.`, hint ? `Did you mean "${hint}"?` : 'Run `meds list` to see the ids.');
-    }
-  }
+  const meds = opts.med !== undefined ? [findMed(regimen, opts.med)] : regimen.medications;
   return meds.flatMap((m) => adviseMedication(regimen, m, now, clock)).sort((a, b) => a.scheduledAt - b.scheduledAt || a.med.localeCompare(b.med));
 }
 

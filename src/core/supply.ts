@@ -5,10 +5,11 @@
  * the store writes the file.
  */
 import type { DayNum, Fill, LogEntry, Medication, Millis, Phase, Regimen } from '../model/types.js';
-import { EXIT, MedsError, nearest } from '../errors.js';
+import { EXIT, MedsError } from '../errors.js';
 import { Clock, DAY, parseLocalDateTime } from './time.js';
 import { expandDays, lastScheduledDay, phaseEnd, phaseOn } from './schedule.js';
 import { assessMedication, entriesByMed, windowOf } from './doses.js';
+import { findMed } from './find.js';
 
 export type SupplyStatusCode = 'ok' | 'refill-soon' | 'refill-now' | 'out' | 'no-refills' | 'expired' | 'unknown';
 
@@ -271,7 +272,7 @@ export function projectRunOut(
  * - ok otherwise.
  */
 export function supplyStatus(regimen: Regimen, med: Medication | string, now: Millis, clock: Clock): SupplyStatus {
-  const m = typeof med === 'string' ? findMedication(regimen, med) : med;
+  const m = typeof med === 'string' ? findMed(regimen, med) : med;
   const entries = regimen.log.filter((e) => e.med === m.id);
   return statusOf(regimen, m, entries, now, clock);
 }
@@ -339,13 +340,3 @@ function statusOf(regimen: Regimen, med: Medication, entries: readonly LogEntry[
   return base;
 }
 
-/** The medication with this id, or a usage error naming the nearest one. */
-export function findMedication(regimen: Regimen, id: string): Medication {
-  const m = regimen.medications.find((x) => x.id === id);
-  if (m) return m;
-  const near = nearest(id, regimen.medications.map((x) => x.id));
-  throw new MedsError('unknown-medication', `No medication "${id}" in the regimen.`, {
-    exitCode: EXIT.usage,
-    hint: near ? `Did you mean ${near}?` : 'See the ids with: meds list',
-  });
-}

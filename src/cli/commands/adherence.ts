@@ -2,7 +2,7 @@
 import { usageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
 import { parseDateArg, parsePositive, parsePositiveInt } from '../context.js';
-import { findMed } from '../find.js';
+import { findMed } from '../../core/find.js';
 import { loadRegimen } from '../../store/load.js';
 import { adherence } from '../../core/adherence.js';
 import { DAY, formatDay } from '../../core/time.js';

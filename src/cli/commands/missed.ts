@@ -1,7 +1,7 @@
 /** `meds missed [med] [--days N]`: what to do about each missed dose now, and when misses cluster. Exit 1 when one needs action. */
 import type { Ctx } from '../context.js';
 import { parsePositiveInt } from '../context.js';
-import { findMed } from '../find.js';
+import { findMed } from '../../core/find.js';
 import { loadRegimen } from '../../store/load.js';
 import { adviseMissed, LOOKBACK_DAYS, missedPatterns, needsAttention } from '../../core/missed.js';
 import { DAY } from '../../core/time.js';

@@ -1,7 +1,7 @@
 /** `meds refill` records a fill; `meds refills` says when each medication runs out and when to order. */
 import type { Ctx } from '../context.js';
 import { parseDateArg, parsePositive, parsePositiveInt } from '../context.js';
-import { findMed } from '../find.js';
+import { findMed } from '../../core/find.js';
 import { loadRegimen } from '../../store/load.js';
 import { mutate } from '../../store/transaction.js';
 import { editHead, type HeadOp } from '../../store/edit.js';

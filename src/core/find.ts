@@ -1,7 +1,10 @@
 import { nearest, usageError } from '../errors.js';
 import type { Medication, Regimen } from '../model/types.js';
 
-/** The medication named on the command line, by id (or name, case-insensitive); exit 2 naming the ones that exist. */
+/**
+ * The medication a command names, by id (or name, case-insensitive); a usage error (exit 2) naming
+ * the ones that exist. The one look-up of a medication by what a user typed, for the CLI and the core.
+ */
 export function findMed(regimen: Regimen, name: string): Medication {
   const lower = name.toLowerCase();
   const m = regimen.medications.find((x) => x.id === name) ?? regimen.medications.find((x) => x.id.toLowerCase() === lower || x.name?.toLowerCase() === lower);
