@@ -11,7 +11,6 @@
  * parses with `yaml`, which also gives the positions of any problem.
  * test/store/fasthead.test.ts compares both readers on varied heads.
  */
-import { resolvePlain } from './fastlog.js';
 
 interface Line {
   indent: number;
@@ -136,6 +135,27 @@ class Reader {
       if (next && next.indent > indent) throw OUT;
     }
     return arr;
+  }
+}
+
+/**
+ * One log line written as a flow map of scalars (`- { at: ..., med: ..., status: taken }`), as yaml
+ * reads it, or undefined for anything else (nested collections, tabs, what the subset leaves out):
+ * the caller then hands the file to the parser. The fast log path's reader of lines its strict
+ * pattern does not accept.
+ */
+export function readFlowLine(line: string): Record<string, FlowValue> | undefined {
+  const m = /^ *- +(?=\{)/.exec(line);
+  if (!m || line.includes('\t') || line.includes('\r')) return undefined;
+  try {
+    const [value, end] = flowValue(line, m[0].length, 0);
+    if (!/^(?: *| +#.*)$/.test(line.slice(end))) return undefined;
+    const map = value as Record<string, unknown>;
+    for (const k in map) if (map[k] !== null && typeof map[k] === 'object') return undefined;
+    return map as Record<string, FlowValue>;
+  } catch (err) {
+    if (err === OUT || err instanceof RangeError) return undefined;
+    throw err;
   }
 }
 
@@ -275,4 +295,20 @@ function flowValue(s: string, p: number, depth: number): [unknown, number] {
 function skip(s: string, p: number): number {
   while (s.charCodeAt(p) === 32) p++;
   return p;
+}
+
+export type FlowValue = string | number | boolean | null;
+
+/** YAML 1.2 core schema resolution of a plain scalar (as the `yaml` package's default schema). */
+export function resolvePlain(s: string): FlowValue {
+  if (/^(?:~|null|Null|NULL)$/.test(s)) return null;
+  if (/^(?:true|True|TRUE)$/.test(s)) return true;
+  if (/^(?:false|False|FALSE)$/.test(s)) return false;
+  if (/^[-+]?[0-9]+$/.test(s)) return Number(s);
+  if (/^0o[0-7]+$/.test(s)) return parseInt(s.slice(2), 8);
+  if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.slice(2), 16);
+  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(s)) return Number(s);
+  if (/^[-+]?\.(?:inf|Inf|INF)$/.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
+  if (/^\.(?:nan|NaN|NAN)$/.test(s)) return NaN;
+  return s;
 }

@@ -3,12 +3,13 @@
  * is ~50,000 lines), and a full YAML parse costs ~45 µs a line. Entries that
  * meds writes are one flow map a line; such a line is checked with one
  * compiled regular expression and turned into a LogEntry only when a command
- * needs it. Any line the strict pattern does not accept is read by a small
- * tokenizer of YAML flow maps; anything that tokenizer does not accept sends
+ * needs it. Any line the strict pattern does not accept is read by the YAML
+ * subset reader (fasthead.ts readFlowLine); anything it does not accept sends
  * the whole file to the full YAML parser, so the fast path never decides what
  * a line means on its own guesses. test/store/fastlog.test.ts compares both
  * paths on varied files.
  */
+import { resolvePlain } from './fasthead.js';
 
 export interface LogBlock {
   keyStart: number; // offset of the "log:" line
@@ -62,7 +63,7 @@ export function findLogBlock(text: string, strict?: RegExp, key = findLogKey(tex
   const { keyStart, keyLineEnd } = key;
   const len = text.length;
   let pos = keyLineEnd;
-  let line = countLines(text, keyLineEnd) + 1;
+  let line = countNewlines(text, 0, keyLineEnd) + 1;
   const starts: number[] = [];
   const lineNumbers: number[] = [];
   const strictOk: boolean[] = [];
@@ -111,9 +112,10 @@ export function findLogBlock(text: string, strict?: RegExp, key = findLogKey(tex
   return { keyStart, keyLineEnd, end, lastEntryEnd, indent: ' '.repeat(indent === -1 ? 2 : indent), count, lastStart: count ? starts[count - 1]! : -1, starts, lineNumbers, strict: strictOk };
 }
 
-export function countLines(text: string, upTo: number): number {
+/** The number of newlines in text[from, to). */
+export function countNewlines(text: string, from: number, to: number): number {
   let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < upTo; i = text.indexOf('\n', i + 1)) n++;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
   return n;
 }
 
@@ -169,111 +171,4 @@ export function onOrAfterPattern(day: string): string {
     if (d >= 0 && d < 9) alts.push(`${day.slice(0, k)}[${d + 1}-9]`);
   }
   return `(?:${alts.join('|')})`;
-}
-
-export type FlowValue = string | number | boolean | null;
-
-/**
- * A tokenizer for one-line YAML flow maps of scalars, resolving plain scalars
- * with the YAML 1.2 core schema exactly as the `yaml` package does. Returns
- * undefined for anything it does not fully understand (nested collections,
- * anchors, tags, unusual escapes, duplicate keys): the caller falls back to the parser.
- */
-export function tokenizeFlowLine(line: string): Record<string, FlowValue> | undefined {
-  const m = /^ *- \{/.exec(line);
-  if (!m) return undefined;
-  let i = m[0].length;
-  const out: Record<string, FlowValue> = {};
-  const n = line.length;
-  const skipSpaces = () => {
-    while (i < n && line[i] === ' ') i++;
-  };
-  skipSpaces();
-  if (line[i] === '}') {
-    i++;
-    return rest() ? out : undefined;
-  }
-  for (;;) {
-    skipSpaces();
-    const km = /^[A-Za-z_][A-Za-z0-9_]*/.exec(line.slice(i));
-    if (!km) return undefined;
-    const key = km[0];
-    if (resolvePlain(key) !== key) return undefined; // null/true/false keys: the parser decides
-    i += key.length;
-    if (line[i] !== ':' || line[i + 1] !== ' ') return undefined;
-    i += 2;
-    skipSpaces();
-    let value: FlowValue;
-    const c = line[i];
-    if (c === '"') {
-      let j = i + 1;
-      while (j < n && line[j] !== '"') {
-        if (line[j] === '\\') {
-          if (!/["\\/bfnrt]|u[0-9a-fA-F]{4}/y.test(line.slice(j + 1, j + 6)) || !'"\\/bfnrtu'.includes(line[j + 1]!)) return undefined;
-        }
-        j += line[j] === '\\' ? 2 : 1;
-      }
-      if (j >= n) return undefined;
-      try {
-        value = JSON.parse(line.slice(i, j + 1)) as string;
-      } catch {
-        return undefined;
-      }
-      i = j + 1;
-    } else if (c === "'") {
-      let j = i + 1;
-      let s = '';
-      for (;;) {
-        if (j >= n) return undefined;
-        if (line[j] === "'") {
-          if (line[j + 1] === "'") {
-            s += "'";
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        s += line[j++];
-      }
-      value = s;
-      i = j + 1;
-    } else {
-      let j = i;
-      while (j < n && line[j] !== ',' && line[j] !== '}') j++;
-      const raw = line.slice(i, j).replace(/ +$/, '');
-      if (!raw || /^[[\]{}&*!|>'"%@`#?]/.test(raw) || /^-( |$)/.test(raw) || /: | #|[[\]{}]|\t/.test(raw) || raw.endsWith(':')) return undefined;
-      value = resolvePlain(raw);
-      i = j;
-    }
-    if (Object.prototype.hasOwnProperty.call(out, key)) return undefined;
-    out[key] = value;
-    skipSpaces();
-    if (line[i] === ',') {
-      i++;
-      continue;
-    }
-    if (line[i] === '}') {
-      i++;
-      return rest() ? out : undefined;
-    }
-    return undefined;
-  }
-  function rest(): boolean {
-    const r = line.slice(i);
-    return /^ *$/.test(r) || /^ +#/.test(r);
-  }
-}
-
-/** YAML 1.2 core schema resolution of a plain scalar (as the `yaml` package's default schema). */
-export function resolvePlain(s: string): FlowValue {
-  if (/^(?:~|null|Null|NULL)$/.test(s)) return null;
-  if (/^(?:true|True|TRUE)$/.test(s)) return true;
-  if (/^(?:false|False|FALSE)$/.test(s)) return false;
-  if (/^[-+]?[0-9]+$/.test(s)) return Number(s);
-  if (/^0o[0-7]+$/.test(s)) return parseInt(s.slice(2), 8);
-  if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.slice(2), 16);
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(s)) return Number(s);
-  if (/^[-+]?\.(?:inf|Inf|INF)$/.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
-  if (/^\.(?:nan|NaN|NAN)$/.test(s)) return NaN;
-  return s;
 }

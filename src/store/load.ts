@@ -12,8 +12,8 @@ import { civilFromDay, Clock, dayFromCivil, DAY, HOUR, MINUTE, slotOf } from '..
 import type { LogEntry, Millis, Regimen } from '../model/types.js';
 import { Checker, logEntryOf, validateRegimen, type Locate, type Path } from '../model/validate.js';
 import { regimenSchema } from '../model/schema.js';
-import { readHeadFast } from './fasthead.js';
-import { entryText, findLogBlock, findLogKey, onOrAfterPattern, strictEntryPattern, strictLinesPattern, tokenizeFlowLine, type LogBlock, type ScannedBlock } from './fastlog.js';
+import { readFlowLine, readHeadFast } from './fasthead.js';
+import { countNewlines, entryText, findLogBlock, findLogKey, onOrAfterPattern, strictEntryPattern, strictLinesPattern, type LogBlock, type ScannedBlock } from './fastlog.js';
 
 export interface LoadOptions {
   /**
@@ -242,7 +242,7 @@ function parseFastAs(text: string, path: string, key: { keyStart: number; keyLin
 /**
  * The log line by line: each line is checked by the strict pattern in place at its offset (no
  * substring per line); lines before the cutoff are only checked, the others are built from the
- * pattern's groups; any other line goes through the tokenizer and the same checks as the full
+ * pattern's groups; any other line goes through readFlowLine (fasthead.ts) and the same checks as the full
  * parser. Undefined when a line is not a shape read line by line (the full parser decides).
  */
 function scanLines(text: string, block: ScannedBlock, strict: RegExp, ids: Map<string, number>, canonical: Map<string, string>, clock: Clock, cutoff: string | undefined, checker: Checker): { log: LogEntry[]; complete: boolean } | undefined {
@@ -260,7 +260,7 @@ function scanLines(text: string, block: ScannedBlock, strict: RegExp, ids: Map<s
       else log.push(strictEntry(m, i, block.lineNumbers[i]!, canonical));
       continue;
     }
-    const obj = tokenizeFlowLine(entryText(text, block, i));
+    const obj = readFlowLine(entryText(text, block, i));
     if (!obj) return undefined;
     const before = checker.problems.length;
     checker.walk(obj, regimenSchema.properties!.log!.items!, ['log', i]);
@@ -318,12 +318,6 @@ function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number
     pos = strict.lastIndex + 1;
   }
   return { block, log, complete: log.length === count };
-}
-
-function countNewlines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }
 
 const SKIPPED = [] as unknown as RegExpExecArray;
@@ -409,7 +403,7 @@ export function checkAppendedLine(l: Loaded, lineWithNewline: string): Problem[]
   if (strictEntryPattern([...ids.keys()]).test(line)) return [];
   const i = l.logCount;
   const checker = new Checker(() => undefined);
-  const obj = tokenizeFlowLine(line);
+  const obj = readFlowLine(line);
   if (!obj) return [{ severity: 'error', code: 'yaml', path: ['log', i], message: `the new entry is not a one-line YAML map: ${line.trim()}` }];
   checker.walk(obj, regimenSchema.properties!.log!.items!, ['log', i]);
   logEntryOf(obj, i, new Clock(regimen.patient.timezone), ids, checker, ['log', i]);

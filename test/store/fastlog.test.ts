@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { MedsError } from '../../src/errors.js';
 import { parseRegimen, type LoadOptions } from '../../src/store/load.js';
-import { findLogBlock, resolvePlain, strictEntryPattern, tokenizeFlowLine } from '../../src/store/fastlog.js';
+import { findLogBlock, strictEntryPattern } from '../../src/store/fastlog.js';
+import { readFlowLine as tokenizeFlowLine, resolvePlain } from '../../src/store/fasthead.js';
 import { ROOT } from '../helpers/cli.js';
 
 const P = 'regimen.yaml';

@@ -2,12 +2,13 @@
 import type { Ctx } from '../context.js';
 import { mutate } from '../../store/transaction.js';
 import { removeLastLogEntry } from '../../store/edit.js';
-import { lineAt, tokenizeFlowLine } from '../../store/fastlog.js';
+import { lineAt } from '../../store/fastlog.js';
+import { readFlowLine } from '../../store/fasthead.js';
 
 export async function run(ctx: Ctx): Promise<number> {
   const removed = mutate(ctx.path, (l) => {
     const b = l.logBlock;
-    const last = b ? (b.count ? tokenizeFlowLine(lineAt(l.text, b.lastStart)) : undefined) : l.regimen.log[l.regimen.log.length - 1];
+    const last = b ? (b.count ? readFlowLine(lineAt(l.text, b.lastStart)) : undefined) : l.regimen.log[l.regimen.log.length - 1];
     return {
       text: removeLastLogEntry(l),
       result: last as Record<string, unknown> | undefined,
