@@ -28,24 +28,20 @@ const startupTrim = {
   },
 };
 
+// One CommonJS file for Node 20, minified: the program and each package bundled apart.
+const cjsFile = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', minifyWhitespace: true, minifySyntax: true, legalComments: 'none', logLevel: 'warning' };
+
 await build({
+  ...cjsFile,
   entryPoints: [join(root, 'src/index.ts')],
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
   outfile: join(root, 'dist/meds.cjs'),
   // Loaded from node_modules only when needed: the prompts when prompting, luxon where
   // the process cannot use the TZ engine (src/core/zone.ts).
   external: ['@inquirer/prompts', 'luxon'],
   // yaml and cli-table3 are bundled apart (below) and loaded by src/lazy.ts when a run needs them.
   define: { MEDS_BUNDLED_APART: JSON.stringify(APART) },
-  minifyWhitespace: true,
-  minifySyntax: true,
   logOverride: { 'empty-import-meta': 'silent' }, // src/lazy.ts reads import.meta only outside the bundle
   sourcemap: 'linked',
-  legalComments: 'none',
-  logLevel: 'warning',
   plugins: [startupTrim],
 });
 
@@ -53,18 +49,7 @@ await build({
 // and compiles neither (yaml: files outside the fast paths' subset, head edits, positions of
 // problems; cli-table3: tables with wide characters).
 for (const id of APART) {
-  await build({
-    entryPoints: [id],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: join(root, 'dist/lib', `${id}.cjs`),
-    minifyWhitespace: true,
-    minifySyntax: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
+  await build({ ...cjsFile, entryPoints: [id], outfile: join(root, 'dist/lib', `${id}.cjs`) });
 }
 
 // The benchmark's in-process case loads the store directly.
@@ -86,8 +71,8 @@ const { regimenSchema } = createRequire(import.meta.url)(schemaOut);
 mkdirSync(join(root, 'schema'), { recursive: true });
 writeFileSync(join(root, 'schema/meds.schema.json'), JSON.stringify(regimenSchema, null, 2) + '\n');
 
-// V8 code cache for the bundle: representative commands run once in one process, and
-// what V8 compiled is kept (bin/meds.js uses it when it matches this exact bundle and Node).
+// V8 code cache for the bundle: what `today` runs (scripts/warm-cache.cjs says why), run once
+// in one process, and what V8 compiled is kept (bin/meds.js uses it when it matches this exact bundle and Node).
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 rmSync(join(root, 'dist/meds.cjs.cache'), { force: true });
