@@ -34,6 +34,8 @@ export interface Loaded {
   warnings: Problem[];
   /** The parsed document: the whole file on the full path, the file without its log on the fast path. */
   doc: Document.Parsed;
+  /** That document's value as yaml reads it (`doc.toJS()`), already at hand: do not change it. */
+  value: Readonly<Record<string, unknown>> | null;
   lineCounter: LineCounter;
   /** Present on the fast path: where the log's lines are. */
   logBlock?: LogBlock;
@@ -143,7 +145,7 @@ function parseFull(text: string, path: string): Loaded {
   const { regimen, problems } = validateRegimen(raw, locate);
   if (!regimen) throw invalid(path, problems);
   const logCount = regimen.log.length;
-  return { path, text, regimen, warnings: problems, doc, lineCounter: lc, logCount, logComplete: true };
+  return { path, text, regimen, warnings: problems, doc, value: raw as Loaded['value'], lineCounter: lc, logCount, logComplete: true };
 }
 
 const TAIL = Symbol('keys follow the log');
@@ -229,7 +231,7 @@ function parseFastAs(text: string, path: string, key: { keyStart: number; keyLin
   const all = [...problems, ...checker.problems];
   if (all.some((p) => p.severity === 'error')) throw invalid(path, all);
   regimen.log = log;
-  const loaded = { path, text, regimen, warnings: all, logBlock: block, logCount: block.count, logComplete: complete } as Omit<Loaded, 'doc' | 'lineCounter'>;
+  const loaded = { path, text, regimen, warnings: all, value: raw, logBlock: block, logCount: block.count, logComplete: complete } as Omit<Loaded, 'doc' | 'lineCounter'>;
   if (parsed) return { ...loaded, doc: parsed.doc, lineCounter: parsed.lc };
   // The yaml document of a head read by the subset reader is made only if a caller asks for it.
   let lazy: { doc: Document.Parsed; lc: LineCounter } | undefined;

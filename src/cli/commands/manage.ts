@@ -178,7 +178,7 @@ export async function runEdit(ctx: Ctx, args: string[], o: EditFlags): Promise<n
       }
     }
     if (newSchedule || dose !== undefined) {
-      const raw = (l.doc.toJS() as Obj).medications as Obj[];
+      const raw = l.value!.medications as Obj[];
       const sched = raw[med.index]!.schedule;
       const phases = Array.isArray(sched) ? (sched as Obj[]) : [sched as Obj];
       if (med.phases.some((p) => p.from !== undefined && p.from > start)) throw usageError('future-phase', `${med.id} has a schedule phase starting after ${formatDay(start)}`, 'edit the file by hand for future phases');
@@ -219,7 +219,7 @@ export async function runStop(ctx: Ctx, args: string[], o: { date?: string }): P
     const clock = ctx.clock(l.regimen);
     const day = o.date !== undefined ? parseDateArg(o.date, '--date') : clock.dayOf(ctx.now(clock));
     last = formatDay(day);
-    const raw = (l.doc.toJS() as Obj).medications as Obj[];
+    const raw = l.value!.medications as Obj[];
     const sched = raw[med.index]!.schedule;
     const base = ['medications', med.index, 'schedule'];
     const idx = med.phases.length - 1;
