@@ -81,8 +81,9 @@ function tryCreate(lock: string): string | undefined {
   }
   const content = JSON.stringify({ pid: process.pid, host: hostname(), createdAt: new Date().toISOString() });
   try {
+    // Not fsynced: the lock matters only while its owner runs. After a crash it is read as empty,
+    // garbled or naming a dead pid, and each of those is taken over (isStale).
     fs.writeFileSync(fd, content);
-    fs.fsyncSync(fd);
     fs.closeSync(fd);
   } catch (err) {
     fs.closeSync(fd);
