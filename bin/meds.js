@@ -21,4 +21,6 @@ const wrapper = `(function (exports, require, module, __filename, __dirname) {${
 const script = new Script(wrapper, { filename: bundle, cachedData });
 const mod = { exports: {} };
 script.runInThisContext()(mod.exports, createRequire(bundle), mod, bundle, dirname(bundle));
-mod.exports.main(process.argv);
+// Output is written synchronously (to the fds), so nothing is pending when main settles: exiting
+// then spares a command that built a large heap (ten years of log) the heap's teardown.
+mod.exports.main(process.argv).then(() => process.exit());
