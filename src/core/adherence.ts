@@ -4,8 +4,9 @@
  * per medication and overall, over local days [fromDay, toDay]
  * (domain.md §5; the definitions are in docs/adherence.md).
  *
- * Pure and on plain numbers: one `assessMedication` call per medication for
- * the whole range, then per-day counters in typed arrays; no DateTime per dose.
+ * Pure and on plain numbers: one `credit` call per medication for the whole
+ * range (doses and their states as columns), then per-day counters in typed
+ * arrays; no object, string or DateTime per dose.
  *
  * Counting rules, shared by every metric:
  * - A scheduled dose counts once its window has closed or it was answered:
@@ -22,12 +23,12 @@
  *   incomplete: their settled doses count in the totals, but the day is left
  *   out of correct-dosing days, gaps and streaks, and its cell is `pending`.
  */
-import type { DayNum, LogEntry, Medication, Millis, Regimen } from '../model/types.js';
+import type { DayNum, LogColumns, Medication, Millis, Regimen } from '../model/types.js';
 import { Clock } from './time.js';
 import { phaseEnd, phaseOn } from './schedule.js';
-import { assessMedication, entriesByMed, windowOf } from './doses.js';
+import { columnsOf, credit, MISSED, rowsByMed, SKIPPED, TAKEN, windowOf } from './doses.js';
 import { DEFAULT_THRESHOLD, medicationPdc, thresholdFor } from './pdc.js';
-import { unitsOfEntry } from './supply.js';
+import { unitsAt } from './supply.js';
 import { findMed } from './find.js';
 
 /** One day of one medication in the picture. */
@@ -252,7 +253,8 @@ function indexOf(t: Millis, fromDay: DayNum, n: number, clock: Clock): number {
 
 function asNeededStats(
   med: Medication,
-  entries: readonly LogEntry[],
+  log: LogColumns,
+  rows: readonly number[],
   fromDay: DayNum,
   toDay: DayNum,
   today: DayNum,
@@ -272,12 +274,12 @@ function asNeededStats(
     }
   }
   let doses = 0, units = 0;
-  for (const e of entries) {
-    const i = indexOf(e.at, fromDay, n, clock);
+  for (const j of rows) {
+    const i = indexOf(log.at[j]!, fromDay, n, clock);
     if (i < 0) continue;
     counts[i]!++;
     doses++;
-    units += unitsOfEntry(med, e, clock);
+    units += unitsAt(med, log.dose[j]!, log.slot[j]!, log.at[j]!, clock);
   }
   const overLimitDays: DayNum[] = [];
   let daysUsed = 0;
@@ -322,12 +324,13 @@ export function adherence(
   toDay: DayNum,
   now: Millis,
   clock: Clock,
-  opts: { med?: string; pdcThreshold?: number } = {},
+  opts: { med?: string; pdcThreshold?: number; log?: LogColumns } = {},
 ): AdherenceReport {
   const n = Math.max(0, toDay - fromDay + 1);
   const today = clock.dayOf(now);
   const w = windowOf(regimen.settings);
-  const byMed = entriesByMed(regimen.log);
+  const log = opts.log ?? columnsOf(regimen.log, regimen.medications);
+  const byMed = rowsByMed(log, regimen.medications.length);
   const meds = opts.med !== undefined ? [findMed(regimen, opts.med)] : regimen.medications;
   const total = newCounts(n);
   const out: MedAdherence[] = [];
@@ -340,25 +343,27 @@ export function adherence(
     const hasScheduled = med.phases.some((p) => !p.asNeeded);
     const hasAsNeeded = med.phases.some((p) => p.asNeeded);
     const kind = hasScheduled ? (hasAsNeeded ? 'mixed' : 'scheduled') : 'as-needed';
-    const entries = byMed.get(med.id) ?? [];
+    const rows = byMed[med.index] ?? new Int32Array(0);
     const c = newCounts(n);
     let asNeeded: AsNeededStats | undefined;
 
     if (n > 0) {
-      const state = assessMedication(med, entries, fromDay, toDay, now, clock, w);
-      for (const d of state.doses) {
-        const i = d.day - fromDay;
-        switch (d.status) {
-          case 'taken':
+      const state = credit(med, log, rows, fromDay, toDay, now, clock, w);
+      const { day } = state.times;
+      for (let k = 0; k < day.length; k++) {
+        const i = day[k]! - fromDay;
+        if (i < 0 || i >= n) continue; // the margin crediting looks at
+        switch (state.status[k]) {
+          case TAKEN:
             c.due[i]!++;
             c.taken[i]!++;
-            if (d.onTime) c.onTime[i]!++;
+            if (state.onTime[k]) c.onTime[i]!++;
             break;
-          case 'skipped':
+          case SKIPPED:
             c.due[i]!++;
             c.skipped[i]!++;
             break;
-          case 'missed':
+          case MISSED:
             c.due[i]!++;
             c.missed[i]!++;
             break;
@@ -366,11 +371,11 @@ export function adherence(
             c.pending[i]!++;
         }
       }
-      for (const e of state.extras) {
-        const i = indexOf(e.at, fromDay, n, clock);
+      for (const j of state.extras) {
+        const i = indexOf(log.at[j]!, fromDay, n, clock);
         if (i >= 0) c.extra[i]!++;
       }
-      if (hasAsNeeded) asNeeded = asNeededStats(med, state.asNeeded, fromDay, toDay, today, clock);
+      if (hasAsNeeded) asNeeded = asNeededStats(med, log, state.asNeeded, fromDay, toDay, today, clock);
     }
 
     const m = metricsOf(c, fromDay);

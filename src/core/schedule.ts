@@ -54,49 +54,78 @@ function dayAllowed(p: Phase, day: DayNum): boolean {
   return true;
 }
 
-/** Times of a daily phase on a day, honouring a date-time `from` on its first day. */
-function timesOn(p: Phase, day: DayNum) {
-  if (p.from === day && p.fromMinute !== undefined) return p.times.filter((t) => t.minute >= p.fromMinute!);
-  return p.times;
+/**
+ * Scheduled doses as columns: index i is one dose, in time order. Crediting and counting run on
+ * these numbers (ten years is ~50,000 doses: no object or string per dose); expandDays makes the
+ * ScheduledDose objects from them.
+ */
+export interface DoseTimes {
+  length: number;
+  at: Float64Array; // instant
+  day: Int32Array; // the local day the dose belongs to
+  minute: Int16Array; // its local wall time as scheduled
+  fold: Uint8Array; // 1: the second pass through a repeated (fall-back) hour; else 0
+  phase: Int16Array; // index in med.phases
+  time: Int16Array; // index in that phase's times; -1 for an interval phase
 }
 
-/** Doses of one daily-type phase on local days [fromDay, toDay]. */
-function expandDaily(med: Medication, p: Phase, end: DayNum | undefined, fromDay: DayNum, toDay: DayNum, clock: Clock, out: ScheduledDose[]) {
-  let first = p.from === undefined ? fromDay : Math.max(fromDay, p.from);
+function newTimes(n: number): DoseTimes {
+  return { length: 0, at: new Float64Array(n), day: new Int32Array(n), minute: new Int16Array(n), fold: new Uint8Array(n), phase: new Int16Array(n), time: new Int16Array(n) };
+}
+
+/** The slot as a number (core/time.ts slotNumber): day × 1440 + minute, + 0.5 for a fold. */
+export const doseKey = (c: DoseTimes, i: number): number => c.day[i]! * 1440 + c.minute[i]! + c.fold[i]! * 0.5;
+
+/** Add a dose (the columns were made long enough: see expandTimes). */
+function push(c: DoseTimes, at: Millis, day: DayNum, minute: number, fold: number, phase: number, time: number) {
+  const i = c.length++;
+  if (i >= c.at.length) throw new Error('internal: more doses than expandTimes made room for'); // a typed array would drop them
+  c.at[i] = at;
+  c.day[i] = day;
+  c.minute[i] = minute;
+  c.fold[i] = fold;
+  c.phase[i] = phase;
+  c.time[i] = time;
+}
+
+/** Is time k of phase p given on `day`? Not before a date-time `from` on its first day. */
+const timeGiven = (p: Phase, day: DayNum, k: number) => p.from !== day || p.fromMinute === undefined || p.times[k]!.minute >= p.fromMinute;
+
+/** Doses of one daily-type phase (index pi) on local days [fromDay, toDay]. */
+function expandDaily(p: Phase, pi: number, end: DayNum | undefined, fromDay: DayNum, toDay: DayNum, clock: Clock, out: DoseTimes) {
+  const first = p.from === undefined ? fromDay : Math.max(fromDay, p.from);
   const last = end === undefined ? toDay : Math.min(toDay, end);
+  const times = p.times;
   let remaining = Infinity;
   if (p.count !== undefined) {
     // count limits the whole phase: count the doses before the range (validation guarantees `from`).
     remaining = p.count;
-    for (let d = p.from!; d < first && remaining > 0; d++) if (dayAllowed(p, d)) remaining -= timesOn(p, d).length;
+    for (let d = p.from!; d < first && remaining > 0; d++) {
+      if (!dayAllowed(p, d)) continue;
+      for (let k = 0; k < times.length; k++) if (timeGiven(p, d, k)) remaining--;
+    }
     if (remaining <= 0) return;
   }
-  const hm = p.times.map((t) => formatMinute(t.minute)); // "HH:MM" of each listed time, once
   for (let d = first; d <= last; d++) {
     if (!dayAllowed(p, d)) continue;
     // One zone look-up a day (none on most days: see Clock.steadyOffset); the rest is arithmetic.
     const steady = clock.steadyOffset(d);
-    const date = formatDay(d) + 'T';
-    const times = timesOn(p, d);
     for (let k = 0; k < times.length; k++) {
-      const t = times[k]!;
+      if (!timeGiven(p, d, k)) continue;
       if (remaining-- <= 0) return;
-      const at = steady !== undefined ? (d * 1440 + t.minute - steady) * MINUTE : clock.toInstant(d, t.minute);
-      const label = times === p.times ? hm[k]! : formatMinute(t.minute);
-      out.push(makeDose(med.id, date + label, at, d, t.minute, t.dose ?? p.dose, p.index, t.label));
+      const minute = times[k]!.minute;
+      push(out, steady !== undefined ? (d * 1440 + minute - steady) * MINUTE : clock.toInstant(d, minute), d, minute, 0, pi, k);
     }
   }
 }
 
-/** Doses of an `every: Nh` phase: elapsed time from its start instant. */
-function expandInterval(med: Medication, p: Phase, end: DayNum | undefined, fromDay: DayNum, toDay: DayNum, clock: Clock, out: ScheduledDose[]) {
+/** Doses of an `every: Nh` phase (index pi): elapsed time from its start instant. */
+function expandInterval(p: Phase, pi: number, end: DayNum | undefined, fromDay: DayNum, toDay: DayNum, clock: Clock, out: DoseTimes) {
   const every = p.everyMs!;
   const start = clock.toInstant(p.from!, p.fromMinute ?? 0);
   const lo = clock.startOfDay(fromDay);
   const hi = clock.startOfDay(toDay + 1);
-  let k = Math.max(0, Math.ceil((lo - start) / every));
-  const label = `every ${formatDuration(every)}`;
-  for (; ; k++) {
+  for (let k = Math.max(0, Math.ceil((lo - start) / every)); ; k++) {
     if (p.count !== undefined && k >= p.count) return;
     const at = start + k * every;
     if (at >= hi) return;
@@ -104,34 +133,69 @@ function expandInterval(med: Medication, p: Phase, end: DayNum | undefined, from
     const day = Math.floor(localMs / DAY);
     const minute = Math.floor((localMs - day * DAY) / MINUTE);
     if (end !== undefined && day > end) return;
-    let slot = slotKey(day, minute);
     // The second pass through a repeated (fall-back) hour: the wall time alone would name two doses.
     const fold = clock.steadyOffset(day) === undefined && clock.toInstant(day, minute, Math.floor((localMs % MINUTE) / 1000)) !== at;
-    if (fold) slot += clock.formatInstant(at).slice(16);
-    out.push(makeDose(med.id, slot, at, day, minute, p.dose, p.index, label, fold));
+    push(out, at, day, minute, fold ? 1 : 0, pi, -1);
   }
 }
 
-/** Every scheduled dose of `med` on local days [fromDay, toDay], sorted by time. As-needed phases give none. */
-export function expandDays(med: Medication, fromDay: DayNum, toDay: DayNum, clock: Clock): ScheduledDose[] {
-  const out: ScheduledDose[] = [];
+/** Every scheduled dose of `med` on local days [fromDay, toDay] as columns, sorted by time. As-needed phases give none. */
+export function expandTimes(med: Medication, fromDay: DayNum, toDay: DayNum, clock: Clock): DoseTimes {
+  const phases: number[] = [];
+  let room = 0; // at most this many doses
   for (let i = 0; i < med.phases.length; i++) {
     const p = med.phases[i]!;
     if (p.asNeeded) continue;
     const end = phaseEnd(med, i);
     if (p.from !== undefined && p.from > toDay) continue;
     if (end !== undefined && end < fromDay) continue;
-    if (p.everyMs !== undefined) expandInterval(med, p, end, fromDay, toDay, clock, out);
-    else expandDaily(med, p, end, fromDay, toDay, clock, out);
+    phases.push(i);
+    const days = toDay - fromDay + 1;
+    // An interval's doses over the days and one more (a day can be 25 hours long).
+    room += p.everyMs !== undefined ? Math.ceil(((days + 1) * DAY) / p.everyMs) + 1 : days * p.times.length;
   }
+  const out = newTimes(room);
+  for (const i of phases) {
+    const p = med.phases[i]!;
+    const end = phaseEnd(med, i);
+    if (p.everyMs !== undefined) expandInterval(p, i, end, fromDay, toDay, clock, out);
+    else expandDaily(p, i, end, fromDay, toDay, clock, out);
+  }
+  const n = out.length;
+  const cols = [out.at, out.day, out.minute, out.fold, out.phase, out.time] as const;
   // Daily phases come out day by day in listed order; a spring-forward gap (02:30 moved to 03:30,
   // after a 03:00 dose) or several phases can break time order.
-  for (let i = 1; i < out.length; i++) {
-    if (out[i]!.at < out[i - 1]!.at) {
-      out.sort((a, b) => a.at - b.at || a.phase - b.phase || a.minute - b.minute);
+  const at = out.at;
+  for (let i = 1; i < n; i++) {
+    if (at[i]! < at[i - 1]!) {
+      const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => at[a]! - at[b]! || med.phases[out.phase[a]!]!.index - med.phases[out.phase[b]!]!.index || out.minute[a]! - out.minute[b]!);
+      for (const col of cols) {
+        const copy = col.slice(0, n);
+        for (let j = 0; j < n; j++) col[j] = copy[order[j]!]!;
+      }
       break;
     }
   }
+  return { length: n, at: out.at.subarray(0, n), day: out.day.subarray(0, n), minute: out.minute.subarray(0, n), fold: out.fold.subarray(0, n), phase: out.phase.subarray(0, n), time: out.time.subarray(0, n) };
+}
+
+/** Dose i of the columns as a ScheduledDose. */
+export function doseOf(med: Medication, c: DoseTimes, i: number, clock: Clock): ScheduledDose {
+  const p = med.phases[c.phase[i]!]!;
+  const k = c.time[i]!;
+  const at = c.at[i]!, day = c.day[i]!, minute = c.minute[i]!, fold = c.fold[i] === 1;
+  let slot = slotKey(day, minute);
+  if (fold) slot += clock.formatInstant(at).slice(16);
+  const label = k >= 0 ? p.times[k]!.label : `every ${formatDuration(p.everyMs!)}`;
+  const dose = k >= 0 ? (p.times[k]!.dose ?? p.dose) : p.dose;
+  return makeDose(med.id, slot, at, day, minute, dose, p.index, label, fold);
+}
+
+/** Every scheduled dose of `med` on local days [fromDay, toDay], sorted by time. As-needed phases give none. */
+export function expandDays(med: Medication, fromDay: DayNum, toDay: DayNum, clock: Clock): ScheduledDose[] {
+  const c = expandTimes(med, fromDay, toDay, clock);
+  const out: ScheduledDose[] = [];
+  for (let i = 0; i < c.length; i++) out.push(doseOf(med, c, i, clock));
   return out;
 }
 

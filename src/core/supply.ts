@@ -6,7 +6,7 @@
  */
 import type { DayNum, Fill, LogEntry, Medication, Millis, Phase, Regimen } from '../model/types.js';
 import { EXIT, MedsError } from '../errors.js';
-import { Clock, DAY, parseLocalDateTime } from './time.js';
+import { Clock, DAY, slotNumber } from './time.js';
 import { expandDays, lastScheduledDay, phaseEnd, phaseOn } from './schedule.js';
 import { assessMedication, entriesByMed, windowOf } from './doses.js';
 import { findMed } from './find.js';
@@ -145,18 +145,22 @@ export function planFill(
 
 /** The units a take used: its own dose, else the scheduled dose of its slot, else the dose of the phase in force. */
 export function unitsOfEntry(med: Medication, e: LogEntry, clock: Clock): number {
-  if (e.dose !== undefined) return e.dose;
-  if (e.for !== undefined) {
-    const slot = parseLocalDateTime(e.for);
-    if (slot) {
-      const p = phaseOn(med, slot.day);
-      if (p) {
-        const t = p.times.find((x) => x.minute === slot.minute);
-        return t?.dose ?? p.dose;
-      }
+  return unitsAt(med, e.dose ?? NaN, e.for !== undefined ? slotNumber(e.for) : NaN, e.at, clock);
+}
+
+/** unitsOfEntry on an entry's numbers: its dose (NaN: none written), its slot (slotNumber; NaN: no `for`) and instant. */
+export function unitsAt(med: Medication, dose: number, slot: number, at: Millis, clock: Clock): number {
+  if (dose === dose) return dose;
+  if (slot === slot) {
+    const day = Math.floor(slot / 1440);
+    const minute = Math.floor(slot - day * 1440);
+    const p = phaseOn(med, day);
+    if (p) {
+      const t = p.times.find((x) => x.minute === minute);
+      return t?.dose ?? p.dose;
     }
   }
-  return phaseOn(med, clock.dayOf(e.at))?.dose ?? 1;
+  return phaseOn(med, clock.dayOf(at))?.dose ?? 1;
 }
 
 /**

@@ -86,6 +86,22 @@ export interface LogEntry {
   line?: number; // 1-based source line, where known
 }
 
+/**
+ * Log entries as numbers, for commands that count over years of log (adherence): index j is one
+ * entry, in recording order. Built from the file's text by the loader (store/load.ts) or from
+ * LogEntry objects (core/doses.ts columnsOf), with the same values.
+ */
+export interface LogColumns {
+  length: number;
+  med: Int32Array; // the medication's index (Medication.index)
+  at: Float64Array;
+  slot: Float64Array; // `for` as a number (core/time.ts slotNumber); NaN without one
+  flags: Uint8Array; // ENTRY_TAKEN | ENTRY_EXTRA
+  dose: Float64Array; // NaN when not written
+}
+export const ENTRY_TAKEN = 1;
+export const ENTRY_EXTRA = 2;
+
 export interface Routine {
   [name: string]: number; // minutes after midnight
 }

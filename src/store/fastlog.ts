@@ -135,15 +135,20 @@ export function strictEntryPattern(medIds: string[], sticky = false): RegExp {
 }
 
 /**
- * Whole strict lines at exactly this indentation, each with its newline (the last may lack
- * one), for one pass of the regular expression engine over the whole log (global).
+ * A run of up to 256 whole strict lines at exactly this indentation whose date sorts before `before`
+ * (YYYY-MM-DD), each with its newline (the last may lack one); without groups. Sticky: a loop of
+ * test() calls walks the log a run at a time, so the engine's per-match cost is paid once every 256
+ * lines, and where a test fails is the first line that is not such a line.
  */
-export function strictLinesPattern(medIds: string[], indent: number): RegExp {
-  return new RegExp(`${' '.repeat(indent)}${strictBody(medIds)}(?:\\n|$)`, 'g');
+export function strictRunPattern(medIds: string[], indent: number, before: string): RegExp {
+  return new RegExp(`(?:${' '.repeat(indent)}${strictBody(medIds, `(?=${beforePattern(before)})`, '(?:')}(?:\\n|$)){1,256}`, 'y');
 }
 
-/** The strict pattern after the indentation. */
-function strictBody(medIds: string[]): string {
+/**
+ * The strict pattern after the indentation. `atGuard` is put just before the at-date (a lookahead that
+ * constrains it); `group` opens the groups (`(?:` for none).
+ */
+function strictBody(medIds: string[], atGuard = '', group = '('): string {
   // Only ids that YAML reads as strings: `med: 123` is a number to the parser, and that is the parser's to report.
   const safe = medIds.filter((id) => typeof resolvePlain(id) === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id));
   const ids = safe.length ? safe.map(escapeRe).sort((a, b) => b.length - a.length).join('|') : '(?!)';
@@ -153,22 +158,23 @@ function strictBody(medIds: string[]): string {
   const time = '(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d)?';
   // A plain reason is text YAML keeps as a string: not null/true/false in any of their spellings.
   // A quoted reason: no control character (a tab is valid YAML but not JSON: such a line goes to the parser).
-  const reason = '(?:, reason: ("(?:[^"\\\\\\x00-\\x1f]|\\\\["\\\\/bfnrt])*"|(?!(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)(?:,| \\}))[A-Za-z][A-Za-z0-9 ._/()-]*[A-Za-z0-9.)]))?';
+  const reason = `(?:, reason: ${group}"(?:[^"\\\\\\x00-\\x1f]|\\\\["\\\\/bfnrt])*"|(?!(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)(?:,| \\}))[A-Za-z][A-Za-z0-9 ._/()-]*[A-Za-z0-9.)]))?`;
   // A dose of at most nine digits before and after the point: a longer number (which could round to
   // Infinity or 0) is left to the general checks.
-  return `- \\{ at: (${date}T${time}(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)), med: (${ids}), (?:for: (${date}T${time}(?:[+-](?:[01]\\d|2[0-3]):[0-5]\\d)?), )?status: (taken|skipped)${reason}(?:, dose: ([1-9]\\d{0,8}(?:\\.\\d{1,9})?|0?\\.\\d{0,8}[1-9]\\d{0,8}))?(, extra: true)? \\}(?: +#[^\\n]*)?`;
+  const g = group;
+  return `- \\{ at: ${atGuard}${g}${date}T${time}(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)), med: ${g}${ids}), (?:for: ${g}${date}T${time}(?:[+-](?:[01]\\d|2[0-3]):[0-5]\\d)?), )?status: ${g}taken|skipped)${reason}(?:, dose: ${g}[1-9]\\d{0,8}(?:\\.\\d{1,9})?|0?\\.\\d{0,8}[1-9]\\d{0,8}))?${g}, extra: true)? \\}(?: +#[^\\n]*)?`;
 }
 
 /**
- * A pattern for the at-dates (YYYY-MM-DD, compared as text) on or after `day`:
- * for each digit, the same prefix then a greater digit; or the day itself.
+ * A pattern for the dates (YYYY-MM-DD, compared as text) before `day`: for some digit, the same
+ * prefix then a smaller digit. (What follows is left to the rest of the pattern.)
  */
-export function onOrAfterPattern(day: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return day.startsWith('-') ? '' : '(?!)'; // before year 0 / after 9999
-  const alts = [day];
-  for (let k = day.length - 1; k >= 0; k--) {
+export function beforePattern(day: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`not a YYYY-MM-DD date: ${day}`);
+  const alts: string[] = [];
+  for (let k = 0; k < day.length; k++) {
     const d = day.charCodeAt(k) - 48;
-    if (d >= 0 && d < 9) alts.push(`${day.slice(0, k)}[${d + 1}-9]`);
+    if (d > 0 && d <= 9) alts.push(`${day.slice(0, k)}[0-${d - 1}]`);
   }
-  return `(?:${alts.join('|')})`;
+  return alts.length ? `(?:${alts.join('|')})` : '(?!)';
 }

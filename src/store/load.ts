@@ -8,12 +8,13 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Document, Node, LineCounter } from 'yaml';
 import { yaml } from './yaml.js';
 import { EXIT, MedsError, type Problem, type SourcePos } from '../errors.js';
-import { civilFromDay, Clock, dayFromCivil, DAY, HOUR, MINUTE, slotOf } from '../core/time.js';
-import type { LogEntry, Millis, Regimen } from '../model/types.js';
+import { civilFromDay, Clock, dayFromCivil, DAY, HOUR, MINUTE, slotNumber, slotOf } from '../core/time.js';
+import { columnsOf } from '../core/doses.js';
+import { ENTRY_EXTRA, ENTRY_TAKEN, type LogColumns, type LogEntry, type Millis, type Regimen } from '../model/types.js';
 import { Checker, logEntryOf, validateRegimen, type Locate, type Path } from '../model/validate.js';
 import { regimenSchema } from '../model/schema.js';
 import { readFlowLine, readHeadFast } from './fasthead.js';
-import { countNewlines, entryText, findLogBlock, findLogKey, onOrAfterPattern, strictEntryPattern, strictLinesPattern, type LogBlock, type ScannedBlock } from './fastlog.js';
+import { countNewlines, entryText, findLogBlock, findLogKey, strictEntryPattern, strictRunPattern, type LogBlock, type ScannedBlock } from './fastlog.js';
 
 export interface LoadOptions {
   /**
@@ -21,6 +22,12 @@ export interface LoadOptions {
    * built; a function is given the regimen (its head) to say.
    */
   logFrom?: Millis | ((regimen: Regimen) => Millis);
+  /**
+   * Also give the log (the part `logFrom` asks for) as numbers, in `columns`. On the usual fast path
+   * the entries are then not built as objects (regimen.log stays empty): for commands that count
+   * over years of log and need no entry's text (adherence).
+   */
+  columns?: boolean;
   /** Force the full YAML parser (tests compare both paths). */
   full?: boolean;
   /** Read the head with yaml even when the subset reader could (tests compare both). */
@@ -43,6 +50,8 @@ export interface Loaded {
   logCount: number;
   /** True when every log entry was built into regimen.log. */
   logComplete: boolean;
+  /** With the `columns` option: the entries on or after `logFrom` (all without it), as numbers. */
+  columns?: LogColumns;
 }
 
 /** What identifies one version of the file on disk: a write (ours or an editor's) changes it. */
@@ -106,7 +115,7 @@ export function parseRegimen(text: string, path: string, opts: LoadOptions = {})
     const r = parseFast(text, path, key, opts);
     if (r) return r;
   }
-  return parseFull(text, path);
+  return parseFull(text, path, opts);
 }
 
 function parseDoc(text: string, path: string): { doc: Document.Parsed; lc: LineCounter } {
@@ -138,14 +147,14 @@ function toJS(doc: Document.Parsed, path: string, lc: LineCounter): unknown {
   }
 }
 
-function parseFull(text: string, path: string): Loaded {
+function parseFull(text: string, path: string, opts: LoadOptions): Loaded {
   const { doc, lc } = parseDoc(text, path);
   const raw = toJS(doc, path, lc);
   const locate = docLocator(doc, lc, path);
   const { regimen, problems } = validateRegimen(raw, locate);
   if (!regimen) throw invalid(path, problems);
   const logCount = regimen.log.length;
-  return { path, text, regimen, warnings: problems, doc, value: raw as Loaded['value'], lineCounter: lc, logCount, logComplete: true };
+  return { path, text, regimen, warnings: problems, doc, value: raw as Loaded['value'], lineCounter: lc, logCount, logComplete: true, columns: opts.columns ? columnsOf(regimen.log, regimen.medications) : undefined };
 }
 
 const TAIL = Symbol('keys follow the log');
@@ -212,12 +221,13 @@ function parseFastAs(text: string, path: string, key: { keyStart: number; keyLin
   const logFrom = typeof opts.logFrom === 'function' ? opts.logFrom(regimen) : opts.logFrom;
   const cutoff = logFrom !== undefined ? cutoffText(logFrom, clock) : undefined;
   const checker = new Checker(locate);
-  const whole = tail ? undefined : readStrictLog(text, key, ids, canonical, cutoff);
+  const whole = tail ? undefined : readStrictLog(text, key, ids, canonical, cutoff, !!opts.columns);
   let block: LogBlock;
   let log: LogEntry[];
   let complete: boolean;
+  let columns: LogColumns | undefined;
   if (whole) {
-    ({ block, log, complete } = whole);
+    ({ block, log, complete, columns } = whole);
   } else {
     const strict = strictEntryPattern([...ids.keys()], true);
     scanned ??= findLogBlock(text, strict, key);
@@ -231,7 +241,8 @@ function parseFastAs(text: string, path: string, key: { keyStart: number; keyLin
   const all = [...problems, ...checker.problems];
   if (all.some((p) => p.severity === 'error')) throw invalid(path, all);
   regimen.log = log;
-  const loaded = { path, text, regimen, warnings: all, value: raw, logBlock: block, logCount: block.count, logComplete: complete } as Omit<Loaded, 'doc' | 'lineCounter'>;
+  if (opts.columns) columns ??= columnsOf(log, regimen.medications);
+  const loaded = { path, text, regimen, warnings: all, value: raw, logBlock: block, logCount: block.count, logComplete: complete, columns } as Omit<Loaded, 'doc' | 'lineCounter'>;
   if (parsed) return { ...loaded, doc: parsed.doc, lineCounter: parsed.lc };
   // The yaml document of a head read by the subset reader is made only if a caller asks for it.
   let lazy: { doc: Document.Parsed; lc: LineCounter } | undefined;
@@ -273,17 +284,15 @@ function scanLines(text: string, block: ScannedBlock, strict: RegExp, ids: Map<s
   return { log, complete };
 }
 
-const ONLY_MARKS = /^\r+$/;
-
 /**
- * The usual log, checked without a loop over its lines: every line from the `log:` key to the end
- * of the file is a strict line at one indentation. One pass of the regular expression engine
- * checks them all, turning each into one character ("\r", which a file on the fast path does not
- * contain), so the number of entries is the length of what is left. Then a second pattern finds
- * the first line dated on or after the cutoff, and the lines from there on that are dated so are
- * built. Undefined for any other log: the line-by-line scan decides.
+ * The usual log, read without a JavaScript loop over its old lines: every line from the `log:` key to
+ * the end of the file is a strict line at one indentation. Lines dated before the cutoff are checked
+ * by a sticky pattern 256 lines at a time (strictRunPattern); a line where it stops is either dated
+ * on or after the cutoff, and is then checked and built by the strict pattern, or is not a strict
+ * line, and the line-by-line scan decides (undefined). With `asColumns`, the lines are built as
+ * columns instead of LogEntry objects.
  */
-function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number }, ids: Map<string, number>, canonical: Map<string, string>, cutoff: string | undefined): { block: LogBlock; log: LogEntry[]; complete: boolean } | undefined {
+function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number }, ids: Map<string, number>, canonical: Map<string, string>, cutoff: string | undefined, asColumns: boolean): { block: LogBlock; log: LogEntry[]; complete: boolean; columns?: LogColumns } | undefined {
   const from = key.keyLineEnd;
   const len = text.length;
   if (from >= len || text.charCodeAt(from - 1) !== 10) return undefined;
@@ -291,35 +300,74 @@ function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number
   while (text.charCodeAt(p) === 32) p++;
   const indent = p - from;
   const medIds = [...ids.keys()];
-  const marks = text.slice(from).replace(strictLinesPattern(medIds, indent), '\r');
-  if (!ONLY_MARKS.test(marks)) return undefined;
-  const count = marks.length;
-  const endsNl = text.charCodeAt(len - 1) === 10;
-  const block: LogBlock = { keyStart: key.keyStart, keyLineEnd: from, end: len, lastEntryEnd: len, indent: ' '.repeat(indent), count, lastStart: text.lastIndexOf('\n', len - (endsNl ? 2 : 1)) + 1 };
-  const firstLine = countNewlines(text, 0, from) + 1;
+  const old = cutoff === undefined ? undefined : strictRunPattern(medIds, indent, cutoff);
   const strict = strictEntryPattern(medIds, true);
+  const firstLine = countNewlines(text, 0, from) + 1;
   const log: LogEntry[] = [];
-  // The first line dated on or after the cutoff (what a command wants is usually recent: its index
-  // is counted back from the end); from there on, line after line, building those on or after it.
-  const wanted = new RegExp(`\\n${block.indent}- \\{ at: ${cutoff === undefined ? '' : onOrAfterPattern(cutoff)}`, 'g');
-  wanted.lastIndex = from - 1;
-  const first = wanted.exec(text);
-  if (!first) return { block, log, complete: count === 0 };
-  let pos = first.index + 1;
+  let cols = asColumns ? newColumns(Math.ceil((len - from) / 64)) : undefined;
+  let built = 0;
+  let pos = from;
+  let counted = from; // lines before `counted`: `index`
+  let index = 0;
   const atCol = indent + 8; // "- { at: "
-  const firstIndex = pos === from ? 0 : count - countNewlines(text, pos, len) - (endsNl ? 0 : 1);
-  for (let i = firstIndex; i < count; i++) {
-    if (cutoff !== undefined && isBefore(text, pos + atCol, cutoff)) {
-      pos = text.indexOf('\n', pos) + 1;
-      continue;
+  while (pos < len) {
+    // (A run is tried only where this line's date is old: a log read whole has no old lines.)
+    if (old && isBefore(text, pos + atCol, cutoff!)) {
+      old.lastIndex = pos;
+      if (old.test(text)) {
+        pos = old.lastIndex;
+        continue;
+      }
     }
+    for (let k = 0; k < indent; k++) if (text.charCodeAt(pos + k) !== 32) return undefined;
+    if (text.charCodeAt(pos + indent) !== 45 /* - */) return undefined;
     strict.lastIndex = pos;
     const e = strict.exec(text);
-    if (!e) return undefined; // cannot happen: every line matched above
-    log.push(strictEntry(e, i, firstLine + i, canonical));
+    if (!e) return undefined;
+    if (cols) {
+      if (built === cols.length) cols = grown(cols);
+      strictRow(e, cols, built, ids);
+    } else {
+      index += countNewlines(text, counted, pos);
+      counted = pos;
+      log.push(strictEntry(e, index, firstLine + index, canonical));
+    }
+    built++;
     pos = strict.lastIndex + 1;
   }
-  return { block, log, complete: log.length === count };
+  const endsNl = text.charCodeAt(len - 1) === 10;
+  const count = index + countNewlines(text, counted, len) + (endsNl ? 0 : 1);
+  const block: LogBlock = { keyStart: key.keyStart, keyLineEnd: from, end: len, lastEntryEnd: len, indent: ' '.repeat(indent), count, lastStart: text.lastIndexOf('\n', len - (endsNl ? 2 : 1)) + 1 };
+  return { block, log, complete: cols ? count === 0 : built === count, columns: cols && shrunk(cols, built) };
+}
+
+function newColumns(n: number): LogColumns {
+  return { length: n, med: new Int32Array(n), at: new Float64Array(n), slot: new Float64Array(n), flags: new Uint8Array(n), dose: new Float64Array(n) };
+}
+
+/** Columns of twice the length, with the rows of `c`. */
+function grown(c: LogColumns): LogColumns {
+  const g = newColumns(c.length * 2 + 16);
+  g.med.set(c.med);
+  g.at.set(c.at);
+  g.slot.set(c.slot);
+  g.flags.set(c.flags);
+  g.dose.set(c.dose);
+  return g;
+}
+
+/** The first n rows of `c` (views, no copy). */
+function shrunk(c: LogColumns, n: number): LogColumns {
+  return { length: n, med: c.med.subarray(0, n), at: c.at.subarray(0, n), slot: c.slot.subarray(0, n), flags: c.flags.subarray(0, n), dose: c.dose.subarray(0, n) };
+}
+
+/** Row r of the columns from the strict pattern's groups (as strictEntry, without an object). */
+function strictRow(m: RegExpExecArray, c: LogColumns, r: number, ids: Map<string, number>): void {
+  c.med[r] = ids.get(m[2]!)!;
+  c.at[r] = strictInstant(m[1]!);
+  c.slot[r] = m[3] === undefined ? NaN : slotNumber(m[3]);
+  c.flags[r] = (m[4]!.length === 5 ? ENTRY_TAKEN : 0) | (m[7] === undefined ? 0 : ENTRY_EXTRA);
+  c.dose[r] = m[6] === undefined ? NaN : Number(m[6]);
 }
 
 const SKIPPED = [] as unknown as RegExpExecArray;

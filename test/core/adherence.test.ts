@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEntry, Medication, Phase } from '../../src/model/types.js';
 import { adherence, type MedAdherence } from '../../src/core/adherence.js';
+import { columnsOf } from '../../src/core/doses.js';
 import { MedsError } from '../../src/errors.js';
 import { clock, day, phase, regimen, t } from '../helpers/build.js';
 
@@ -293,6 +294,8 @@ describe('adherence: ten years of twelve medications', () => {
     }
     const reg = regimen(meds, log);
     const r = adherence(reg, from, to, clock.toInstant(to + 1, 12 * 60), clock);
+    // The same from the log as numbers (as the loader gives it), and with an empty regimen.log.
+    expect(adherence({ ...reg, log: [] }, from, to, clock.toInstant(to + 1, 12 * 60), clock, { log: columnsOf(reg.log, reg.medications) })).toEqual(r);
     expect(r.medications).toHaveLength(12);
     expect(r.overall.scheduled).toBe(3650 * (4 * 2 + 4 * 1 + 4 * 3));
     expect(r.overall.taken).toBe(log.length);

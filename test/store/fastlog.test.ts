@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { MedsError } from '../../src/errors.js';
 import { parseRegimen, type LoadOptions } from '../../src/store/load.js';
-import { findLogBlock, strictEntryPattern } from '../../src/store/fastlog.js';
+import { beforePattern, findLogBlock, strictEntryPattern } from '../../src/store/fastlog.js';
+import { columnsOf } from '../../src/core/doses.js';
 import { readFlowLine as tokenizeFlowLine, resolvePlain } from '../../src/store/fasthead.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -569,7 +570,8 @@ describe('the whole-log pass reads a log of strict lines as the line-by-line sca
   it('on 200 random logs, each with a random cutoff: the same entries (index, line), count and completeness', () => {
     const rnd = prng(20261127);
     for (let run = 0; run < 200; run++) {
-      const lines = randomStrictLog(rnd, 1 + Math.floor(rnd() * 60));
+      // Every tenth log is longer than one run of the checking pattern (256 lines).
+      const lines = randomStrictLog(rnd, run % 10 === 0 ? 257 + Math.floor(rnd() * 500) : 1 + Math.floor(rnd() * 60));
       const indent = ['  ', '    ', ''][Math.floor(rnd() * 3)]!;
       const finalNewline = rnd() < 0.8;
       const text = withIndent(lines, indent, finalNewline);
@@ -584,7 +586,42 @@ describe('the whole-log pass reads a log of strict lines as the line-by-line sca
       expect(whole.logComplete).toBe(byLine.logComplete);
       expect(whole.logBlock!.lastStart).toBe(text.lastIndexOf(`\n${indent}- {`) + 1);
       if (logFrom === undefined) expect(whole.regimen.log).toEqual(parseRegimen(text, P, { full: true }).regimen.log);
+      // As numbers (adherence): the entries are not built, and the columns are those of the entries.
+      const cols = parseRegimen(text, P, { logFrom, columns: true });
+      expect(cols.regimen.log).toEqual([]);
+      expect(cols.columns, `run ${run}`).toEqual(columnsOf(byLine.regimen.log, byLine.regimen.medications));
+      expect(parseRegimen(scanned, P, { logFrom, columns: true }).columns).toEqual(cols.columns);
     }
+  });
+
+  it('hands a log with one odd line after several runs of old lines to the line scan, with the same result', () => {
+    const rnd = prng(7);
+    const lines = randomStrictLog(rnd, 900).sort();
+    lines.splice(700, 0, '# a comment line');
+    lines.splice(800, 0, "- { at: 2026-03-08T07:05-04:00, med: metformin, status: skipped, reason: 'single' }");
+    const text = withIndent(lines, '  ', true);
+    const logFrom = Date.UTC(2030, 0, 1); // after every entry: all lines are old
+    const fast = parseRegimen(text, P, { logFrom });
+    const full = parseRegimen(text, P, { full: true });
+    expect(fast.logBlock && 'starts' in fast.logBlock, 'the line scan read it').toBe(true);
+    expect(fast.logCount).toBe(full.regimen.log.length);
+    expect(parseRegimen(text, P).regimen.log).toEqual(full.regimen.log);
+  });
+
+  it('beforePattern matches exactly the dates that sort before its day', () => {
+    const rnd = prng(99);
+    const date = () => `${String(Math.floor(rnd() * 10000)).padStart(4, '0')}-${String(1 + Math.floor(rnd() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rnd() * 31)).padStart(2, '0')}`;
+    for (let k = 0; k < 5000; k++) {
+      const day = date();
+      const re = new RegExp(`^${beforePattern(day)}`);
+      // Nearby dates (same year or month) as well as random ones.
+      const j = Math.floor(rnd() * 10);
+      const probe = rnd() < 0.3 ? date() : day.slice(0, j) + date().slice(j);
+      expect(re.test(probe), `${probe} before ${day}`).toBe(probe < day);
+      expect(re.test(day), `${day} before itself`).toBe(false);
+    }
+    expect(new RegExp(`^${beforePattern('0000-00-00')}`).test('0000-00-00')).toBe(false);
+    expect(() => beforePattern('2026-1-01')).toThrow();
   });
 
   it('accepts 29 February exactly in leap years (divisible by 4; centuries only by 400), like the full parser', () => {

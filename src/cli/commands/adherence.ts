@@ -26,9 +26,9 @@ export async function run(ctx: Ctx, _args: string[], o: Opts): Promise<number> {
   const to = o.to !== undefined ? parseDateArg(o.to, '--to') : undefined;
   const threshold = o.threshold !== undefined ? parsePositive(o.threshold, '--threshold') : undefined;
   if (threshold !== undefined && threshold > 1) throw usageError('bad-threshold', '--threshold is a fraction from 0 to 1, e.g. 0.8');
-  // Only entries from (about) the period's start are built; crediting looks a few days around it.
+  // Only entries from (about) the period's start are built, as numbers; crediting looks a few days around it.
   const approxFrom = from ?? Math.floor((to !== undefined ? to * DAY : ctx.approxNow()) / DAY) - days;
-  const loaded = loadRegimen(ctx.path, { logFrom: (approxFrom - 40) * DAY });
+  const loaded = loadRegimen(ctx.path, { logFrom: (approxFrom - 40) * DAY, columns: true });
   warnProblems(ctx, loaded.warnings);
   const { regimen } = loaded;
   const med = o.med !== undefined ? findMed(regimen, o.med).id : undefined; // by id or name, in any case
@@ -37,7 +37,7 @@ export async function run(ctx: Ctx, _args: string[], o: Opts): Promise<number> {
   const toDay = to ?? clock.dayOf(now);
   const fromDay = from ?? toDay - days + 1;
   if (fromDay > toDay) throw usageError('bad-period', `--from ${formatDay(fromDay)} is after --to ${formatDay(toDay)}`);
-  const report = adherence(regimen, fromDay, toDay, now, clock, { med, pdcThreshold: threshold });
+  const report = adherence(regimen, fromDay, toDay, now, clock, { med, pdcThreshold: threshold, log: loaded.columns });
   if (ctx.json) {
     ctx.out.printJson(adherenceJson(report));
     return 0;
