@@ -106,14 +106,17 @@ function expandDaily(p: Phase, pi: number, end: DayNum | undefined, fromDay: Day
     }
     if (remaining <= 0) return;
   }
+  const minutes = times.map((t) => t.minute);
+  const filtered = !!(p.days || p.monthDays || p.everyDays !== undefined || p.cycle);
   for (let d = first; d <= last; d++) {
-    if (!dayAllowed(p, d)) continue;
+    if (filtered && !dayAllowed(p, d)) continue;
     // One zone look-up a day (none on most days: see Clock.steadyOffset); the rest is arithmetic.
     const steady = clock.steadyOffset(d);
-    for (let k = 0; k < times.length; k++) {
-      if (!timeGiven(p, d, k)) continue;
+    const from = d === p.from && p.fromMinute !== undefined ? p.fromMinute : -1; // (timeGiven)
+    for (let k = 0; k < minutes.length; k++) {
+      const minute = minutes[k]!;
+      if (minute < from) continue;
       if (remaining-- <= 0) return;
-      const minute = times[k]!.minute;
       push(out, steady !== undefined ? (d * 1440 + minute - steady) * MINUTE : clock.toInstant(d, minute), d, minute, 0, pi, k);
     }
   }

@@ -8,9 +8,9 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Document, Node, LineCounter } from 'yaml';
 import { yaml } from './yaml.js';
 import { EXIT, MedsError, type Problem, type SourcePos } from '../errors.js';
-import { civilFromDay, Clock, dayFromCivil, DAY, HOUR, MINUTE, slotNumber, slotOf } from '../core/time.js';
+import { civilFromDay, Clock, dayFromCivil, DAY, HOUR, MINUTE, slotOf } from '../core/time.js';
 import { columnsOf } from '../core/doses.js';
-import { ENTRY_EXTRA, ENTRY_TAKEN, type LogColumns, type LogEntry, type Millis, type Regimen } from '../model/types.js';
+import { ENTRY_EXTRA, ENTRY_TAKEN, type DayNum, type LogColumns, type LogEntry, type Millis, type Regimen } from '../model/types.js';
 import { Checker, logEntryOf, validateRegimen, type Locate, type Path } from '../model/validate.js';
 import { regimenSchema } from '../model/schema.js';
 import { readFlowLine, readHeadFast } from './fasthead.js';
@@ -260,6 +260,7 @@ function parseFastAs(text: string, path: string, key: { keyStart: number; keyLin
  */
 function scanLines(text: string, block: ScannedBlock, strict: RegExp, ids: Map<string, number>, canonical: Map<string, string>, clock: Clock, cutoff: string | undefined, checker: Checker): { log: LogEntry[]; complete: boolean } | undefined {
   const log: LogEntry[] = [];
+  const times = new StrictTimes();
   let complete = true;
   const n = block.count;
   const atCol = block.indent.length + 8; // "- { at: "
@@ -270,7 +271,7 @@ function scanLines(text: string, block: ScannedBlock, strict: RegExp, ids: Map<s
     const m = skip ? (block.strict[i] || strict.test(text) ? SKIPPED : null) : strict.exec(text);
     if (m) {
       if (m === SKIPPED) complete = false;
-      else log.push(strictEntry(m, i, block.lineNumbers[i]!, canonical));
+      else log.push(strictEntry(m, i, block.lineNumbers[i]!, canonical, times));
       continue;
     }
     const obj = readFlowLine(entryText(text, block, i));
@@ -305,6 +306,7 @@ function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number
   const firstLine = countNewlines(text, 0, from) + 1;
   const log: LogEntry[] = [];
   let cols = asColumns ? newColumns(Math.ceil((len - from) / 64)) : undefined;
+  const times = new StrictTimes();
   let built = 0;
   let pos = from;
   let counted = from; // lines before `counted`: `index`
@@ -326,11 +328,11 @@ function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number
     if (!e) return undefined;
     if (cols) {
       if (built === cols.length) cols = grown(cols);
-      strictRow(e, cols, built, ids);
+      strictRow(e, cols, built, ids, times);
     } else {
       index += countNewlines(text, counted, pos);
       counted = pos;
-      log.push(strictEntry(e, index, firstLine + index, canonical));
+      log.push(strictEntry(e, index, firstLine + index, canonical, times));
     }
     built++;
     pos = strict.lastIndex + 1;
@@ -362,10 +364,10 @@ function shrunk(c: LogColumns, n: number): LogColumns {
 }
 
 /** Row r of the columns from the strict pattern's groups (as strictEntry, without an object). */
-function strictRow(m: RegExpExecArray, c: LogColumns, r: number, ids: Map<string, number>): void {
+function strictRow(m: RegExpExecArray, c: LogColumns, r: number, ids: Map<string, number>, times: StrictTimes): void {
   c.med[r] = ids.get(m[2]!)!;
-  c.at[r] = strictInstant(m[1]!);
-  c.slot[r] = m[3] === undefined ? NaN : slotNumber(m[3]);
+  c.at[r] = times.instant(m[1]!);
+  c.slot[r] = m[3] === undefined ? NaN : times.slot(m[3]);
   c.flags[r] = (m[4]!.length === 5 ? ENTRY_TAKEN : 0) | (m[7] === undefined ? 0 : ENTRY_EXTRA);
   c.dose[r] = m[6] === undefined ? NaN : Number(m[6]);
 }
@@ -391,8 +393,6 @@ function hasTail(text: string, block: LogBlock | undefined): boolean {
   return !!block && block.end < text.length && /\S/.test(text.slice(block.end));
 }
 
-const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
-
 /** Does the date at `col` sort before `cutoff` (YYYY-MM-DD)? Compared in place, without a substring. */
 function isBefore(line: string, col: number, cutoff: string): boolean {
   for (let k = 0; k < 10; k++) {
@@ -403,30 +403,53 @@ function isBefore(line: string, col: number, cutoff: string): boolean {
 }
 
 /**
- * The instant of a date-time the strict pattern accepted (YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM)), by
- * arithmetic on its characters: the same result as parseInstant, without its regular expression.
+ * Numbers of the date-times the strict pattern accepted, by arithmetic on their characters: the
+ * same results as parseInstant and slotNumber (core/time.ts), without a regular expression. The
+ * last date's day number is kept, as a log has a dozen entries a day.
  */
-function strictInstant(s: string): Millis {
-  const day = dayFromCivil(digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3), digit(s, 5) * 10 + digit(s, 6), digit(s, 8) * 10 + digit(s, 9));
-  let t = day * DAY + (digit(s, 11) * 10 + digit(s, 12)) * HOUR + (digit(s, 14) * 10 + digit(s, 15)) * MINUTE;
-  let i = 16;
-  if (s.charCodeAt(i) === 58 /* : */) {
-    t += (digit(s, 17) * 10 + digit(s, 18)) * 1000;
-    i = 19;
+class StrictTimes {
+  private date = '-'; // (no date starts with it)
+  private day = 0;
+
+  /** The day number of the YYYY-MM-DD that `s` starts with. */
+  private dayOf(s: string): DayNum {
+    if (!s.startsWith(this.date)) {
+      this.date = s.slice(0, 10);
+      const y = (s.charCodeAt(0) - 48) * 1000 + (s.charCodeAt(1) - 48) * 100 + (s.charCodeAt(2) - 48) * 10 + s.charCodeAt(3) - 48;
+      this.day = dayFromCivil(y, (s.charCodeAt(5) - 48) * 10 + s.charCodeAt(6) - 48, (s.charCodeAt(8) - 48) * 10 + s.charCodeAt(9) - 48);
+    }
+    return this.day;
   }
-  if (s.charCodeAt(i) !== 90 /* Z */) {
-    const off = (digit(s, i + 1) * 10 + digit(s, i + 2)) * 60 + digit(s, i + 4) * 10 + digit(s, i + 5);
-    t -= (s.charCodeAt(i) === 45 /* - */ ? -off : off) * MINUTE;
+
+  /** YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM) as an instant. */
+  instant(s: string): Millis {
+    let t = this.dayOf(s) * DAY + ((s.charCodeAt(11) - 48) * 10 + s.charCodeAt(12) - 48) * HOUR + ((s.charCodeAt(14) - 48) * 10 + s.charCodeAt(15) - 48) * MINUTE;
+    let i = 16;
+    if (s.charCodeAt(16) === 58 /* : */) {
+      t += ((s.charCodeAt(17) - 48) * 10 + s.charCodeAt(18) - 48) * 1000;
+      i = 19;
+    }
+    const z = s.charCodeAt(i);
+    if (z !== 90 /* Z */) {
+      const off = ((s.charCodeAt(i + 1) - 48) * 10 + s.charCodeAt(i + 2) - 48) * 60 + (s.charCodeAt(i + 4) - 48) * 10 + s.charCodeAt(i + 5) - 48;
+      t -= (z === 45 /* - */ ? -off : off) * MINUTE;
+    }
+    return t;
   }
-  return t;
+
+  /** A slot YYYY-MM-DDTHH:MM[:SS][±HH:MM] as its number; with an offset (length 22 or 25) it is a fold's: + 0.5. */
+  slot(s: string): number {
+    const base = this.dayOf(s) * 1440 + ((s.charCodeAt(11) - 48) * 10 + s.charCodeAt(12) - 48) * 60 + (s.charCodeAt(14) - 48) * 10 + s.charCodeAt(15) - 48;
+    return s.length > 19 ? base + 0.5 : base;
+  }
 }
 
 /** A LogEntry from the strict pattern's groups: 1 at, 2 med, 3 for, 4 status, 5 reason, 6 dose, 7 extra. */
-function strictEntry(m: RegExpExecArray, index: number, line: number, ids: Map<string, string>): LogEntry {
+function strictEntry(m: RegExpExecArray, index: number, line: number, ids: Map<string, string>, times: StrictTimes): LogEntry {
   // The medication's own id string and literal statuses (not slices of the file's text), so later
   // comparisons and map look-ups are by identity. The same fields in the same order as logEntryOf.
   return {
-    at: strictInstant(m[1]!),
+    at: times.instant(m[1]!),
     atText: m[1]!,
     med: ids.get(m[2]!)!,
     for: m[3] === undefined ? undefined : m[3].length === 16 ? m[3] : slotOf(m[3]),

@@ -550,10 +550,12 @@ function randomStrictLog(rnd: () => number, n: number): string[] {
     const y = leap ? [2000, 2020, 2024, 2028][Math.floor(rnd() * 4)]! : 2019 + Math.floor(rnd() * 9);
     const mo = leap ? 2 : 1 + Math.floor(rnd() * 12);
     const d = leap ? 29 : 1 + Math.floor(rnd() * 28);
-    const at = `${y}-${pad(mo)}-${pad(d)}T${pad(Math.floor(rnd() * 24))}:${pad(Math.floor(rnd() * 60))}${rnd() < 0.5 ? '-05:00' : 'Z'}`;
+    // Seconds and offsets sometimes, in `at` and in `for` (a slot with an offset is a repeated hour's second pass).
+    const seconds = rnd() < 0.2 ? `:${pad(Math.floor(rnd() * 60))}` : '';
+    const at = `${y}-${pad(mo)}-${pad(d)}T${pad(Math.floor(rnd() * 24))}:${pad(Math.floor(rnd() * 60))}${seconds}${['-05:00', 'Z', '+05:30', '-03:30'][Math.floor(rnd() * 4)]}`;
     const med = meds[Math.floor(rnd() * meds.length)]!;
     const fields = [`at: ${at}`, `med: ${med}`];
-    if (rnd() < 0.6) fields.push(`for: ${at.slice(0, 16)}`);
+    if (rnd() < 0.6) fields.push(`for: ${at.slice(0, 16)}${rnd() < 0.1 ? ':00' : ''}${rnd() < 0.1 ? '-04:00' : ''}`);
     const skipped = rnd() < 0.2;
     fields.push(`status: ${skipped ? 'skipped' : 'taken'}`);
     if (skipped && rnd() < 0.5) fields.push(rnd() < 0.5 ? 'reason: nausea' : 'reason: "out, of stock #2"');
