@@ -106,17 +106,14 @@ function expandDaily(p: Phase, pi: number, end: DayNum | undefined, fromDay: Day
     }
     if (remaining <= 0) return;
   }
-  const minutes = times.map((t) => t.minute);
-  const filtered = !!(p.days || p.monthDays || p.everyDays !== undefined || p.cycle);
   for (let d = first; d <= last; d++) {
-    if (filtered && !dayAllowed(p, d)) continue;
+    if (!dayAllowed(p, d)) continue;
     // One zone look-up a day (none on most days: see Clock.steadyOffset); the rest is arithmetic.
     const steady = clock.steadyOffset(d);
-    const from = d === p.from && p.fromMinute !== undefined ? p.fromMinute : -1; // (timeGiven)
-    for (let k = 0; k < minutes.length; k++) {
-      const minute = minutes[k]!;
-      if (minute < from) continue;
+    for (let k = 0; k < times.length; k++) {
+      if (!timeGiven(p, d, k)) continue;
       if (remaining-- <= 0) return;
+      const minute = times[k]!.minute;
       push(out, steady !== undefined ? (d * 1440 + minute - steady) * MINUTE : clock.toInstant(d, minute), d, minute, 0, pi, k);
     }
   }
@@ -153,9 +150,11 @@ export function expandTimes(med: Medication, fromDay: DayNum, toDay: DayNum, clo
     if (p.from !== undefined && p.from > toDay) continue;
     if (end !== undefined && end < fromDay) continue;
     phases.push(i);
-    const days = toDay - fromDay + 1;
-    // An interval's doses over the days and one more (a day can be 25 hours long).
-    room += p.everyMs !== undefined ? Math.ceil(((days + 1) * DAY) / p.everyMs) + 1 : days * p.times.length;
+    // The phase's own days in the range; an interval's doses over them and one more day (a day
+    // can be longer than 24 hours: 48 at most in the zone data); never more than its count.
+    const days = Math.min(toDay, end ?? toDay) - Math.max(fromDay, p.from ?? fromDay) + 1;
+    const most = p.everyMs !== undefined ? Math.ceil(((days + 1) * DAY) / p.everyMs) + 1 : days * p.times.length;
+    room += p.count !== undefined ? Math.min(most, p.count) : most;
   }
   const out = newTimes(room);
   for (const i of phases) {

@@ -169,8 +169,6 @@ export function isValidZone(name: string): boolean {
   return zoneIsValid(name);
 }
 
-const CACHED_DAYS = 16_384;
-
 /**
  * The patient's clock: a fixed IANA zone. Converts between instants and local
  * wall time, with the DST rules of domain.md §3: a local time in a spring-forward
@@ -179,10 +177,7 @@ const CACHED_DAYS = 16_384;
 export class Clock {
   readonly zoneName: string;
   private readonly zone: ZoneRules;
-  /** Noon offsets of CACHED_DAYS days from `cacheFrom` (NaN: not asked yet); other days in `farOffset`. */
-  private noonCache: Float64Array | undefined;
-  private cacheFrom = 0;
-  private readonly farOffset = new Map<DayNum, number>();
+  private readonly noonOffset = new Map<DayNum, number>();
 
   constructor(zoneName: string, rules: ZoneRules = zoneRules(zoneName)) {
     this.zoneName = zoneName;
@@ -200,23 +195,12 @@ export class Clock {
     return before === this.offsetNoon(d + 1) ? before : this.zone.offset(t);
   }
 
-  /**
-   * Offset near local noon of a day (cached; transitions happen at night). The cache is an array
-   * over the ~45 years around the first day asked: ten years of doses ask it ~100,000 times.
-   */
+  /** Offset near local noon of a day (cached; transitions happen at night). */
   private offsetNoon(day: DayNum): number {
-    let cache = this.noonCache;
-    if (cache === undefined) {
-      cache = this.noonCache = new Float64Array(CACHED_DAYS).fill(NaN);
-      this.cacheFrom = day - CACHED_DAYS / 2;
-    }
-    const i = day - this.cacheFrom;
-    const inCache = i >= 0 && i < CACHED_DAYS;
-    let o = inCache ? cache[i]! : this.farOffset.get(day);
-    if (o === undefined || o !== o) {
+    let o = this.noonOffset.get(day);
+    if (o === undefined) {
       o = this.zone.offset(day * DAY + 12 * HOUR);
-      if (inCache) cache[i] = o;
-      else this.farOffset.set(day, o);
+      this.noonOffset.set(day, o);
     }
     return o;
   }
