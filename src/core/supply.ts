@@ -151,7 +151,9 @@ export function unitsOfEntry(med: Medication, e: LogEntry, clock: Clock): number
 /** unitsOfEntry on an entry's numbers: its dose (NaN: none written), its slot (slotNumber; NaN: no `for`) and instant. */
 export function unitsAt(med: Medication, dose: number, slot: number, at: Millis, clock: Clock): number {
   if (dose === dose) return dose;
-  if (slot === slot) {
+  // A slot with an offset (fractional: a repeated hour's second pass) is not looked up: the phase in
+  // force when it was taken decides, as it always has.
+  if (slot === slot && slot === Math.floor(slot)) {
     const day = Math.floor(slot / 1440);
     const minute = Math.floor(slot - day * 1440);
     const p = phaseOn(med, day);

@@ -314,18 +314,21 @@ function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number
   const atCol = indent + 8; // "- { at: "
   while (pos < len) {
     // (A run is tried only where this line's date is old: a log read whole has no old lines.)
-    if (old && isBefore(text, pos + atCol, cutoff!)) {
-      old.lastIndex = pos;
-      if (old.test(text)) {
-        pos = old.lastIndex;
-        continue;
-      }
+    const isOld = old !== undefined && isBefore(text, pos + atCol, cutoff!);
+    if (isOld && testRun(old, text, pos)) {
+      pos = old.lastIndex;
+      continue;
     }
     for (let k = 0; k < indent; k++) if (text.charCodeAt(pos + k) !== 32) return undefined;
     if (text.charCodeAt(pos + indent) !== 45 /* - */) return undefined;
     strict.lastIndex = pos;
     const e = strict.exec(text);
     if (!e) return undefined;
+    if (isOld) {
+      // An old line the run could not take (see testRun): checked, not built.
+      pos = strict.lastIndex + 1;
+      continue;
+    }
     if (cols) {
       if (built === cols.length) cols = grown(cols);
       strictRow(e, cols, built, ids, times);
@@ -341,6 +344,21 @@ function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number
   const count = index + countNewlines(text, counted, len) + (endsNl ? 0 : 1);
   const block: LogBlock = { keyStart: key.keyStart, keyLineEnd: from, end: len, lastEntryEnd: len, indent: ' '.repeat(indent), count, lastStart: text.lastIndexOf('\n', len - (endsNl ? 2 : 1)) + 1 };
   return { block, log, complete: cols ? count === 0 : built === count, columns: cols && shrunk(cols, built) };
+}
+
+/**
+ * Does a run of old lines start at `pos`? The engine keeps backtracking state for every character
+ * of a quoted reason in the run, so runs with millions of such characters overflow its stack:
+ * then false, and the caller checks the line on its own.
+ */
+function testRun(run: RegExp, text: string, pos: number): boolean {
+  run.lastIndex = pos;
+  try {
+    return run.test(text);
+  } catch (err) {
+    if (err instanceof RangeError) return false;
+    throw err;
+  }
 }
 
 function newColumns(n: number): LogColumns {

@@ -10,6 +10,7 @@ import {
   supplyStatus,
   supplyLogFrom,
   supplyStatuses,
+  unitsOfEntry,
   type SupplyStatus,
 } from '../../src/core/supply.js';
 import { parseRegimen } from '../../src/store/load.js';
@@ -27,6 +28,17 @@ function entry(medId: string, at: string, more: Partial<LogEntry> = {}): LogEntr
 const daily = (from = '2026-01-01') => phase({ from: day(from), times: ['09:00'] });
 const twice = (from = '2026-01-01') => phase({ from: day(from), times: ['08:00', '20:00'] });
 const status = (m: Medication, now: string, log: LogEntry[] = []) => supplyStatus(regimen([m], log), m, t(now), clock);
+
+describe('unitsOfEntry', () => {
+  const taper = med('abx', [phase({ from: day('2026-11-01'), until: day('2026-11-01'), times: ['01:00'], dose: 1 }), phase({ from: day('2026-11-02'), times: ['08:00'], dose: 4 })]);
+  it('a take without its own dose used its slot\'s scheduled dose', () => {
+    expect(unitsOfEntry(taper, entry('abx', '2026-11-02T00:30', { for: '2026-11-01T01:00' }), clock)).toBe(1);
+    expect(unitsOfEntry(taper, entry('abx', '2026-11-02T00:30', { for: '2026-11-01T01:00', dose: 2 }), clock)).toBe(2);
+  });
+  it('a slot with an offset is not looked up: the phase in force when it was taken decides', () => {
+    expect(unitsOfEntry(taper, entry('abx', '2026-11-02T00:30', { for: '2026-11-01T01:00-05:00' }), clock)).toBe(4);
+  });
+});
 
 describe('daily use and days supply', () => {
   const D = day('2026-04-01');

@@ -610,6 +610,16 @@ describe('the whole-log pass reads a log of strict lines as the line-by-line sca
     expect(parseRegimen(text, P).regimen.log).toEqual(full.regimen.log);
   });
 
+  it('reads old lines with millions of quoted characters (too many for one run of the pattern) as before: checked, not built', () => {
+    const reason = `"${'x'.repeat(40_000)}"`;
+    const old = Array.from({ length: 260 }, (_, k) => `- { at: 2020-01-${String(1 + (k % 28)).padStart(2, '0')}T08:00Z, med: metformin, status: skipped, reason: ${reason} }`);
+    const text = withIndent([...old, '- { at: 2026-11-20T08:00Z, med: metformin, status: taken }'], '  ', true);
+    const r = parseRegimen(text, P, { logFrom: Date.UTC(2026, 10, 19) });
+    expect(r.logCount).toBe(261);
+    expect(r.regimen.log.map((e) => e.atText)).toEqual(['2026-11-20T08:00Z']);
+    expect(r.logBlock && 'starts' in r.logBlock, 'the whole-log pass read it').toBe(false);
+  });
+
   it('beforePattern matches exactly the dates that sort before its day', () => {
     const rnd = prng(99);
     const date = () => `${String(Math.floor(rnd() * 10000)).padStart(4, '0')}-${String(1 + Math.floor(rnd() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rnd() * 31)).padStart(2, '0')}`;
