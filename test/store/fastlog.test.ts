@@ -524,8 +524,8 @@ describe('findLogBlock', () => {
 });
 
 // ---------------------------------------------------------------------------
-// The whole-log pass (load.ts readStrictLog): a log of strict lines only is checked in one pass of
-// the regular expression engine and only the wanted lines are built. It must give what the
+// The whole-log pass (load.ts readStrictLog): a log of strict lines only is checked by the regular
+// expression engine, 256 old lines a step, and only the wanted lines are built. It must give what the
 // line-by-line scan gives (a comment after the last entry sends a file there, changing nothing
 // else) and, when it builds every entry, what the full parser gives.
 
