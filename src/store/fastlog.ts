@@ -73,7 +73,7 @@ export function findLogBlock(text: string, strict?: RegExp, key = findLogKey(tex
   while (pos < len) {
     if (strict) {
       strict.lastIndex = pos;
-      if (strict.test(text)) {
+      if (testSafely(strict, text)) {
         const nl = strict.lastIndex;
         let p = pos;
         while (text.charCodeAt(p) === 32) p++;
@@ -110,6 +110,30 @@ export function findLogBlock(text: string, strict?: RegExp, key = findLogKey(tex
   }
   const count = starts.length;
   return { keyStart, keyLineEnd, end, lastEntryEnd, indent: ' '.repeat(indent === -1 ? 2 : indent), count, lastStart: count ? starts[count - 1]! : -1, starts, lineNumbers, strict: strictOk };
+}
+
+/**
+ * `re.test(text)`, or false when the engine's backtracking stack overflows: it keeps state for every
+ * character of a quoted reason, so a reason of millions of characters (or a run of lines holding
+ * them) overflows it. The caller then reads those lines another way.
+ */
+export function testSafely(re: RegExp, text: string): boolean {
+  try {
+    return re.test(text);
+  } catch (err) {
+    if (err instanceof RangeError) return false;
+    throw err;
+  }
+}
+
+/** `re.exec(text)`, or null when the engine's stack overflows (see testSafely). */
+export function execSafely(re: RegExp, text: string): RegExpExecArray | null {
+  try {
+    return re.exec(text);
+  } catch (err) {
+    if (err instanceof RangeError) return null;
+    throw err;
+  }
 }
 
 /** The number of newlines in text[from, to). */

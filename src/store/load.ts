@@ -14,7 +14,7 @@ import { ENTRY_EXTRA, ENTRY_TAKEN, type DayNum, type LogColumns, type LogEntry, 
 import { Checker, logEntryOf, validateRegimen, type Locate, type Path } from '../model/validate.js';
 import { regimenSchema } from '../model/schema.js';
 import { readFlowLine, readHeadFast } from './fasthead.js';
-import { countNewlines, entryText, findLogBlock, findLogKey, strictEntryPattern, strictRunPattern, type LogBlock, type ScannedBlock } from './fastlog.js';
+import { countNewlines, entryText, execSafely, findLogBlock, findLogKey, strictEntryPattern, strictRunPattern, testSafely, type LogBlock, type ScannedBlock } from './fastlog.js';
 
 export interface LoadOptions {
   /**
@@ -268,7 +268,7 @@ function scanLines(text: string, block: ScannedBlock, strict: RegExp, ids: Map<s
     const start = block.starts[i]!;
     const skip = cutoff !== undefined && isBefore(text, start + atCol, cutoff);
     strict.lastIndex = start;
-    const m = skip ? (block.strict[i] || strict.test(text) ? SKIPPED : null) : strict.exec(text);
+    const m = skip ? (block.strict[i] || testSafely(strict, text) ? SKIPPED : null) : execSafely(strict, text);
     if (m) {
       if (m === SKIPPED) complete = false;
       else log.push(strictEntry(m, i, block.lineNumbers[i]!, canonical, times));
@@ -315,17 +315,21 @@ function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number
   while (pos < len) {
     // (A run is tried only where this line's date is old: a log read whole has no old lines.)
     const isOld = old !== undefined && isBefore(text, pos + atCol, cutoff!);
-    if (isOld && testRun(old, text, pos)) {
-      pos = old.lastIndex;
-      continue;
+    if (isOld) {
+      old.lastIndex = pos;
+      // (A run holding millions of quoted characters is too long for the engine: see testSafely.)
+      if (testSafely(old, text)) {
+        pos = old.lastIndex;
+        continue;
+      }
     }
     for (let k = 0; k < indent; k++) if (text.charCodeAt(pos + k) !== 32) return undefined;
     if (text.charCodeAt(pos + indent) !== 45 /* - */) return undefined;
     strict.lastIndex = pos;
-    const e = strict.exec(text);
+    const e = execSafely(strict, text);
     if (!e) return undefined;
     if (isOld) {
-      // An old line the run could not take (see testRun): checked, not built.
+      // An old line the run could not take (see testSafely): checked, not built.
       pos = strict.lastIndex + 1;
       continue;
     }
@@ -344,21 +348,6 @@ function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number
   const count = index + countNewlines(text, counted, len) + (endsNl ? 0 : 1);
   const block: LogBlock = { keyStart: key.keyStart, keyLineEnd: from, end: len, lastEntryEnd: len, indent: ' '.repeat(indent), count, lastStart: text.lastIndexOf('\n', len - (endsNl ? 2 : 1)) + 1 };
   return { block, log, complete: cols ? count === 0 : built === count, columns: cols && shrunk(cols, built) };
-}
-
-/**
- * Does a run of old lines start at `pos`? The engine keeps backtracking state for every character
- * of a quoted reason in the run, so runs with millions of such characters overflow its stack:
- * then false, and the caller checks the line on its own.
- */
-function testRun(run: RegExp, text: string, pos: number): boolean {
-  run.lastIndex = pos;
-  try {
-    return run.test(text);
-  } catch (err) {
-    if (err instanceof RangeError) return false;
-    throw err;
-  }
 }
 
 function newColumns(n: number): LogColumns {

@@ -620,6 +620,17 @@ describe('the whole-log pass reads a log of strict lines as the line-by-line sca
     expect(r.logBlock && 'starts' in r.logBlock, 'the whole-log pass read it').toBe(false);
   });
 
+  it('reads a line whose quoted reason is too long for the pattern engine (9 million characters) by the line scan, as the full parser does', () => {
+    const reason = 'x'.repeat(9_000_000);
+    const text = withIndent([`- { at: 2026-03-01T08:00Z, med: metformin, status: skipped, reason: "${reason}" }`, '- { at: 2026-03-08T08:00Z, med: metformin, status: taken }'], '  ', true);
+    for (const logFrom of [undefined, Date.UTC(2026, 2, 7), Date.UTC(2026, 0, 1)]) {
+      const r = parseRegimen(text, P, { logFrom });
+      expect(r.logCount).toBe(2);
+      expect(r.regimen.log.at(-1)!.atText).toBe('2026-03-08T08:00Z');
+      if (logFrom !== Date.UTC(2026, 2, 7)) expect(r.regimen.log[0]!.reason).toBe(reason);
+    }
+  });
+
   it('beforePattern matches exactly the dates that sort before its day', () => {
     const rnd = prng(99);
     const date = () => `${String(Math.floor(rnd() * 10000)).padStart(4, '0')}-${String(1 + Math.floor(rnd() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rnd() * 31)).padStart(2, '0')}`;
