@@ -10,23 +10,12 @@ import { civilFromDay, Clock, DAY, formatDay, formatDuration, formatMinute, MINU
 export interface ScheduledDose {
   med: string;
   slot: string; // local "YYYY-MM-DDTHH:MM", the dose's identity in the log (`for:`)
-  key: number; // the slot as a number (core/time.ts slotNumber), for look-ups
   at: Millis;
   day: DayNum; // the local day the dose belongs to
   minute: number; // its local wall time as scheduled
   dose: number;
   phase: number;
   label: string; // "08:00", "breakfast", "every 8 h"
-}
-
-/**
- * A scheduled dose, created with every field crediting will set (core/doses.ts, DoseState)
- * already in place: one object shape for all doses keeps ten years of them fast to credit.
- */
-function makeDose(med: string, slot: string, at: Millis, day: DayNum, minute: number, dose: number, phase: number, label: string, fold = false): ScheduledDose {
-  const key = day * 1440 + minute + (fold ? 0.5 : 0);
-  const d = { med, slot, key, at, day, minute, dose, phase, label, status: 'upcoming', entry: undefined, takenAt: undefined, onTime: undefined, reason: undefined, nextAt: undefined };
-  return d;
 }
 
 /** Last day of a phase: its own `until`, or the day before the next phase starts. */
@@ -141,7 +130,7 @@ function expandInterval(p: Phase, pi: number, end: DayNum | undefined, fromDay: 
 
 /** Every scheduled dose of `med` on local days [fromDay, toDay] as columns, sorted by time. As-needed phases give none. */
 export function expandTimes(med: Medication, fromDay: DayNum, toDay: DayNum, clock: Clock): DoseTimes {
-  const phases: number[] = [];
+  const phases: { i: number; end: DayNum | undefined }[] = [];
   let room = 0; // at most this many doses
   for (let i = 0; i < med.phases.length; i++) {
     const p = med.phases[i]!;
@@ -149,7 +138,7 @@ export function expandTimes(med: Medication, fromDay: DayNum, toDay: DayNum, clo
     const end = phaseEnd(med, i);
     if (p.from !== undefined && p.from > toDay) continue;
     if (end !== undefined && end < fromDay) continue;
-    phases.push(i);
+    phases.push({ i, end });
     // The phase's own days in the range; an interval's doses over them and one more day (a day
     // can be longer than 24 hours: 48 at most in the zone data); never more than its count.
     const days = Math.min(toDay, end ?? toDay) - Math.max(fromDay, p.from ?? fromDay) + 1;
@@ -157,9 +146,8 @@ export function expandTimes(med: Medication, fromDay: DayNum, toDay: DayNum, clo
     room += p.count !== undefined ? Math.min(most, p.count) : most;
   }
   const out = newTimes(room);
-  for (const i of phases) {
+  for (const { i, end } of phases) {
     const p = med.phases[i]!;
-    const end = phaseEnd(med, i);
     if (p.everyMs !== undefined) expandInterval(p, i, end, fromDay, toDay, clock, out);
     else expandDaily(p, i, end, fromDay, toDay, clock, out);
   }
@@ -190,7 +178,9 @@ export function doseOf(med: Medication, c: DoseTimes, i: number, clock: Clock): 
   if (fold) slot += clock.formatInstant(at).slice(16);
   const label = k >= 0 ? p.times[k]!.label : `every ${formatDuration(p.everyMs!)}`;
   const dose = k >= 0 ? (p.times[k]!.dose ?? p.dose) : p.dose;
-  return makeDose(med.id, slot, at, day, minute, dose, p.index, label, fold);
+  // With the fields assessMedication (core/doses.ts, DoseState) sets, so that every dose has one shape.
+  const d = { med: med.id, slot, at, day, minute, dose, phase: p.index, label, status: 'upcoming', entry: undefined, takenAt: undefined, onTime: undefined, reason: undefined, nextAt: undefined };
+  return d;
 }
 
 /** Every scheduled dose of `med` on local days [fromDay, toDay], sorted by time. As-needed phases give none. */
