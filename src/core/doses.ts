@@ -64,11 +64,16 @@ export function chooseDose<D extends { at: Millis; nextAt?: Millis }>(pending: D
 export const UPCOMING = 0, TAKEN = 1, SKIPPED = 2, MISSED = 3, DUE = 4;
 const STATUS: DoseStatus[] = ['upcoming', 'taken', 'skipped', 'missed', 'due'];
 
+/** Log columns of n rows (zeros). */
+export function newColumns(n: number): LogColumns {
+  return { length: n, med: new Int32Array(n), at: new Float64Array(n), slot: new Float64Array(n), flags: new Uint8Array(n), dose: new Float64Array(n) };
+}
+
 /** The columns of `entries` (core of LogColumns); an entry of a medication not in `meds` has med -1. */
 export function columnsOf(entries: readonly LogEntry[], meds: readonly Medication[]): LogColumns {
   const ids = new Map(meds.map((m) => [m.id, m.index]));
   const n = entries.length;
-  const c: LogColumns = { length: n, med: new Int32Array(n), at: new Float64Array(n), slot: new Float64Array(n), flags: new Uint8Array(n), dose: new Float64Array(n) };
+  const c = newColumns(n);
   for (let j = 0; j < n; j++) {
     const e = entries[j]!;
     c.med[j] = ids.get(e.med) ?? -1;

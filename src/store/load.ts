@@ -9,7 +9,7 @@ import type { Document, Node, LineCounter } from 'yaml';
 import { yaml } from './yaml.js';
 import { EXIT, MedsError, type Problem, type SourcePos } from '../errors.js';
 import { civilFromDay, Clock, dayFromCivil, DAY, HOUR, MINUTE, slotOf } from '../core/time.js';
-import { columnsOf } from '../core/doses.js';
+import { columnsOf, newColumns } from '../core/doses.js';
 import { ENTRY_EXTRA, ENTRY_TAKEN, type DayNum, type LogColumns, type LogEntry, type Millis, type Regimen } from '../model/types.js';
 import { Checker, logEntryOf, validateRegimen, type Locate, type Path } from '../model/validate.js';
 import { regimenSchema } from '../model/schema.js';
@@ -221,7 +221,8 @@ function parseFastAs(text: string, path: string, key: { keyStart: number; keyLin
   const logFrom = typeof opts.logFrom === 'function' ? opts.logFrom(regimen) : opts.logFrom;
   const cutoff = logFrom !== undefined ? cutoffText(logFrom, clock) : undefined;
   const checker = new Checker(locate);
-  const whole = tail ? undefined : readStrictLog(text, key, ids, canonical, cutoff, !!opts.columns);
+  const strict = strictEntryPattern([...ids.keys()], true);
+  const whole = tail ? undefined : readStrictLog(text, key, strict, ids, canonical, cutoff, !!opts.columns);
   let block: LogBlock;
   let log: LogEntry[];
   let complete: boolean;
@@ -229,7 +230,6 @@ function parseFastAs(text: string, path: string, key: { keyStart: number; keyLin
   if (whole) {
     ({ block, log, complete, columns } = whole);
   } else {
-    const strict = strictEntryPattern([...ids.keys()], true);
     scanned ??= findLogBlock(text, strict, key);
     if (!scanned) return undefined;
     if (!tail && hasTail(text, scanned)) return TAIL;
@@ -290,27 +290,28 @@ function scanLines(text: string, block: ScannedBlock, strict: RegExp, ids: Map<s
  * the end of the file is a strict line at one indentation. Lines dated before the cutoff are checked
  * by a sticky pattern 256 lines at a time (strictRunPattern); a line where it stops is either dated
  * on or after the cutoff, and is then checked and built by the strict pattern, or is not a strict
- * line, and the line-by-line scan decides (undefined). With `asColumns`, the lines are built as
- * columns instead of LogEntry objects.
+ * line, and the line-by-line scan decides (undefined). `strict` is strictEntryPattern (sticky), which
+ * that scan uses too. With `asColumns`, the lines are built as columns instead of LogEntry objects.
  */
-function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number }, ids: Map<string, number>, canonical: Map<string, string>, cutoff: string | undefined, asColumns: boolean): { block: LogBlock; log: LogEntry[]; complete: boolean; columns?: LogColumns } | undefined {
+function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number }, strict: RegExp, ids: Map<string, number>, canonical: Map<string, string>, cutoff: string | undefined, asColumns: boolean): { block: LogBlock; log: LogEntry[]; complete: boolean; columns?: LogColumns } | undefined {
   const from = key.keyLineEnd;
   const len = text.length;
   if (from >= len || text.charCodeAt(from - 1) !== 10) return undefined;
   let p = from;
   while (text.charCodeAt(p) === 32) p++;
   const indent = p - from;
-  const medIds = [...ids.keys()];
-  const old = cutoff === undefined ? undefined : strictRunPattern(medIds, indent, cutoff);
-  const strict = strictEntryPattern(medIds, true);
+  const old = cutoff === undefined ? undefined : strictRunPattern([...ids.keys()], indent, cutoff);
   const firstLine = countNewlines(text, 0, from) + 1;
   const log: LogEntry[] = [];
-  let cols = asColumns ? newColumns(Math.ceil((len - from) / 64)) : undefined;
+  // As columns, the lines are counted first (at most that many rows); as objects, as each is built
+  // (its index), and the rest at the end.
+  const lines = asColumns ? countNewlines(text, from, len) + 1 : 0;
+  const cols = asColumns ? newColumns(lines) : undefined;
   const times = new StrictTimes();
   let built = 0;
   let pos = from;
-  let counted = from; // lines before `counted`: `index`
-  let index = 0;
+  let counted = asColumns ? len : from; // newlines before `counted`: `index`
+  let index = asColumns ? lines - 1 : 0;
   const atCol = indent + 8; // "- { at: "
   while (pos < len) {
     // (A run is tried only where this line's date is old: a log read whole has no old lines.)
@@ -334,7 +335,6 @@ function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number
       continue;
     }
     if (cols) {
-      if (built === cols.length) cols = grown(cols);
       strictRow(e, cols, built, ids, times);
     } else {
       index += countNewlines(text, counted, pos);
@@ -348,21 +348,6 @@ function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number
   const count = index + countNewlines(text, counted, len) + (endsNl ? 0 : 1);
   const block: LogBlock = { keyStart: key.keyStart, keyLineEnd: from, end: len, lastEntryEnd: len, indent: ' '.repeat(indent), count, lastStart: text.lastIndexOf('\n', len - (endsNl ? 2 : 1)) + 1 };
   return { block, log, complete: cols ? count === 0 : built === count, columns: cols && shrunk(cols, built) };
-}
-
-function newColumns(n: number): LogColumns {
-  return { length: n, med: new Int32Array(n), at: new Float64Array(n), slot: new Float64Array(n), flags: new Uint8Array(n), dose: new Float64Array(n) };
-}
-
-/** Columns of twice the length, with the rows of `c`. */
-function grown(c: LogColumns): LogColumns {
-  const g = newColumns(c.length * 2 + 16);
-  g.med.set(c.med);
-  g.at.set(c.at);
-  g.slot.set(c.slot);
-  g.flags.set(c.flags);
-  g.dose.set(c.dose);
-  return g;
 }
 
 /** The first n rows of `c` (views, no copy). */
