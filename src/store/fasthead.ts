@@ -92,7 +92,7 @@ class Reader {
       const m = KEY.exec(l.text);
       if (!m) throw OUT;
       const key = m[1]!;
-      if (resolvePlain(key) !== key || key === '__proto__' || Object.prototype.hasOwnProperty.call(obj, key)) throw OUT;
+      if (!keyOk(obj, key)) throw OUT;
       const rest = l.text.slice(key.length + 1);
       this.i++;
       const next = lines[this.i];
@@ -124,9 +124,7 @@ class Reader {
       if (KEY.test(rest)) {
         // `- key: value`: a map whose first key is on the dash's line, its column the map's indentation.
         lines[this.i] = { indent: indent + k, text: rest };
-        if (++this.depth > MAX_DEPTH) throw OUT;
-        arr.push(this.map(indent + k));
-        this.depth--;
+        arr.push(this.block(indent + k));
         continue;
       }
       this.i++;
@@ -159,11 +157,16 @@ export function readFlowLine(line: string): Record<string, FlowValue> | undefine
   }
 }
 
+/** A key the reader takes: one YAML reads as that string, not `__proto__`, not already in the map. */
+function keyOk(obj: Record<string, unknown>, key: string): boolean {
+  return resolvePlain(key) === key && key !== '__proto__' && !Object.prototype.hasOwnProperty.call(obj, key);
+}
+
 /** Nothing but spaces and perhaps a comment. */
 function isEmpty(rest: string): boolean {
   let p = 0;
   while (rest.charCodeAt(p) === 32) p++;
-  return p === rest.length || (rest.charCodeAt(p) === 35 /* # */ && (p > 0 || rest.length === 0));
+  return p === rest.length || (rest.charCodeAt(p) === 35 /* # */ && p > 0);
 }
 
 /**
@@ -188,7 +191,7 @@ function inline(rest: string): unknown {
     value = resolvePlain(raw);
     end = e;
   }
-  if (!isEmpty(rest.slice(end)) || (end < rest.length && rest.charCodeAt(end) !== 32)) throw OUT;
+  if (!isEmpty(rest.slice(end))) throw OUT;
   return value;
 }
 
@@ -215,7 +218,7 @@ function flowValue(s: string, p: number, depth: number): [unknown, number] {
       const m = KEY.exec(s.slice(p));
       if (!m) throw OUT;
       const key = m[1]!;
-      if (resolvePlain(key) !== key || key === '__proto__' || Object.prototype.hasOwnProperty.call(obj, key)) throw OUT;
+      if (!keyOk(obj, key)) throw OUT;
       p += key.length + 1;
       if (s[p] !== ' ') throw OUT;
       let v: unknown;
