@@ -248,16 +248,18 @@ export function editHead(l: Loaded, ops: HeadOp[]): string {
     doc = nextDoc;
   }
   if (rest && !head.endsWith('\n')) head += '\n';
-  return keepLineEnds(l.text, head + rest);
+  return keepLineEnds(l, head + rest);
 }
 
 /**
  * The new text with the original's line ends: the lines meds writes end in "\n", and in a file
  * whose every line ends in "\r\n" (written on Windows) they get "\r\n" too, so the file does not
- * end up with mixed line ends. A file with any bare "\n" is left as it is.
+ * end up with mixed line ends. A file with any bare "\n" is left as it is, and so is one read on the
+ * fast path, which has no "\r" at all (load.ts sends any other to the full parser).
  */
-function keepLineEnds(original: string, text: string): string {
-  if (!original.includes('\r\n') || /(?<!\r)\n/.test(original)) return text;
+function keepLineEnds(l: Loaded, text: string): string {
+  const original = l.text;
+  if (l.logBlock || !original.includes('\r\n') || /(?<!\r)\n/.test(original)) return text;
   return text.replace(/\r?\n/g, '\r\n');
 }
 
@@ -268,8 +270,7 @@ export function entryLine(indent: string, e: { at: string; med: string; for?: st
 
 /** Append one log entry as one line: a splice at the end of the log, never a re-serialization. */
 export function appendLogEntry(l: Loaded, e: Parameters<typeof entryLine>[1]): string {
-  // (A file read on the fast path has no "\r" at all: nothing to keep.)
-  return l.logBlock ? appendEntryText(l, e) : keepLineEnds(l.text, appendEntryText(l, e));
+  return keepLineEnds(l, appendEntryText(l, e));
 }
 
 function appendEntryText(l: Loaded, e: Parameters<typeof entryLine>[1]): string {
