@@ -3,7 +3,8 @@
  * Color only when stdout is a TTY, NO_COLOR is unset (or empty), --no-color
  * was not given and TERM is not "dumb"; FORCE_COLOR forces it (for tests).
  * Data goes to stdout, messages to stderr, written straight to the file
- * descriptors. A closed pipe (`meds today | head -1`) ends the process quietly.
+ * descriptors. Output to a closed pipe (`meds today | head -1`) is dropped, and the command ends
+ * with its own exit code.
  */
 import { fstatSync, writeSync } from 'node:fs';
 import { Chalk, type ChalkInstance } from 'chalk';
@@ -33,7 +34,7 @@ export interface Output {
   warn(text: string): void;
 }
 
-export function wantsColor(isTTY: () => boolean, noColorFlag: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
+function wantsColor(isTTY: () => boolean, noColorFlag: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
   if (noColorFlag) return false;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;

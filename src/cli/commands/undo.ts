@@ -18,7 +18,7 @@ export async function run(ctx: Ctx): Promise<number> {
     };
   }, { logFrom: Number.MAX_SAFE_INTEGER });
   const r = (removed ?? {}) as Record<string, unknown>;
-  // A parsed entry (full-parser path) has `atText`; a tokenized line has `at` as written.
+  // A parsed entry (full-parser path) has `atText`; a line read by readFlowLine has `at` as written.
   const at = String(r.atText ?? r.at ?? '?');
   if (ctx.json) ctx.out.printJson({ schemaVersion: 1, removed: { med: r.med ?? null, at, for: r.for ?? null, status: r.status ?? null, reason: r.reason ?? null } });
   else ctx.out.print(`Removed the last entry: ${r.med} ${r.status} at ${at}${r.for ? ` for the ${String(r.for).replace('T', ' ')} dose` : ''}${r.reason ? ` (${r.reason})` : ''}.`);
