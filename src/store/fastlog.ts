@@ -159,13 +159,14 @@ export function strictEntryPattern(medIds: string[], sticky = false): RegExp {
 }
 
 /**
- * A run of up to 256 whole strict lines at exactly this indentation whose date sorts before `before`
- * (YYYY-MM-DD), each with its newline (the last may lack one); without groups. Sticky: a loop of
- * test() calls walks the log a run at a time, so the engine's per-match cost is paid once every 256
- * lines, and where a test fails is the first line that is not such a line.
+ * A run of up to 256 whole strict lines at exactly this indentation (with `before`, only lines whose
+ * date sorts before it, YYYY-MM-DD), each with its newline (the last may lack one); without groups.
+ * Sticky: a loop of test() calls walks the log a run at a time, so the engine's per-match cost is
+ * paid once every 256 lines, and where a test fails is the first line that is not such a line.
  */
-export function strictRunPattern(medIds: string[], indent: number, before: string): RegExp {
-  return new RegExp(`(?:${' '.repeat(indent)}${strictBody(medIds, `(?=${beforePattern(before)})`, '(?:')}(?:\\n|$)){1,256}`, 'y');
+export function strictRunPattern(medIds: string[], indent: number, before?: string): RegExp {
+  const guard = before === undefined ? '' : `(?=${beforePattern(before)})`;
+  return new RegExp(`(?:${' '.repeat(indent)}${strictBody(medIds, guard, '(?:')}(?:\\n|$)){1,256}`, 'y');
 }
 
 /**

@@ -291,7 +291,9 @@ function scanLines(text: string, block: ScannedBlock, strict: RegExp, ids: Map<s
  * by a sticky pattern 256 lines at a time (strictRunPattern); a line where it stops is either dated
  * on or after the cutoff, and is then checked and built by the strict pattern, or is not a strict
  * line, and the line-by-line scan decides (undefined). `strict` is strictEntryPattern (sticky), which
- * that scan uses too. With `asColumns`, the lines are built as columns instead of LogEntry objects.
+ * that scan uses too. With `asColumns`, the lines are built as columns instead of LogEntry objects:
+ * the lines on or after the cutoff are then checked by runs too (the same pattern without the date
+ * guard), and each is read by position (readRow), without the strict pattern's groups.
  */
 function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number }, strict: RegExp, ids: Map<string, number>, canonical: Map<string, string>, cutoff: string | undefined, asColumns: boolean): { block: LogBlock; log: LogEntry[]; complete: boolean; columns?: LogColumns } | undefined {
   const from = key.keyLineEnd;
@@ -301,6 +303,7 @@ function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number
   while (text.charCodeAt(p) === 32) p++;
   const indent = p - from;
   const old = cutoff === undefined ? undefined : strictRunPattern([...ids.keys()], indent, cutoff);
+  const fresh = asColumns ? strictRunPattern([...ids.keys()], indent) : undefined;
   const firstLine = countNewlines(text, 0, from) + 1;
   const log: LogEntry[] = [];
   // As columns, the lines are counted first (at most that many rows); as objects, as each is built
@@ -324,6 +327,19 @@ function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number
         continue;
       }
     }
+    if (cols && !isOld) {
+      // As columns, lines on or after the cutoff are checked a run at a time too, then read by position.
+      fresh!.lastIndex = pos;
+      if (testSafely(fresh!, text)) {
+        const end = fresh!.lastIndex;
+        while (pos < end) {
+          if (cutoff === undefined || !isBefore(text, pos + atCol, cutoff)) readRow(text, pos + indent, cols, built++, ids, times);
+          const nl = text.indexOf('\n', pos);
+          pos = nl === -1 ? len : nl + 1;
+        }
+        continue;
+      }
+    }
     for (let k = 0; k < indent; k++) if (text.charCodeAt(pos + k) !== 32) return undefined;
     if (text.charCodeAt(pos + indent) !== 45 /* - */) return undefined;
     strict.lastIndex = pos;
@@ -335,7 +351,7 @@ function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number
       continue;
     }
     if (cols) {
-      strictRow(e, cols, built, ids, times);
+      readRow(text, pos + indent, cols, built, ids, times);
     } else {
       index += countNewlines(text, counted, pos);
       counted = pos;
@@ -355,13 +371,57 @@ function shrunk(c: LogColumns, n: number): LogColumns {
   return { length: n, med: c.med.subarray(0, n), at: c.at.subarray(0, n), slot: c.slot.subarray(0, n), flags: c.flags.subarray(0, n), dose: c.dose.subarray(0, n) };
 }
 
-/** Row r of the columns from the strict pattern's groups (as strictEntry, without an object). */
-function strictRow(m: RegExpExecArray, c: LogColumns, r: number, ids: Map<string, number>, times: StrictTimes): void {
-  c.med[r] = ids.get(m[2]!)!;
-  c.at[r] = times.instant(m[1]!);
-  c.slot[r] = m[3] === undefined ? NaN : times.slot(m[3]);
-  c.flags[r] = (m[4]!.length === 5 ? ENTRY_TAKEN : 0) | (m[7] === undefined ? 0 : ENTRY_EXTRA);
-  c.dose[r] = m[6] === undefined ? NaN : Number(m[6]);
+/**
+ * Row r of the columns from a line the strict pattern accepted, read by position: the pattern fixed
+ * the line's shape, so nothing is checked again and no group or substring is made (but the id's).
+ * `p` is where the line's "- { at: " starts.
+ */
+function readRow(text: string, p: number, c: LogColumns, r: number, ids: Map<string, number>, times: StrictTimes): void {
+  p += 8; // "- { at: "
+  c.at[r] = times.instant(text, p);
+  p += text.charCodeAt(p + 16) === 58 /* : */ ? 19 : 16;
+  p += text.charCodeAt(p) === 90 /* Z */ ? 1 : 6;
+  p += 7; // ", med: "
+  let q = text.indexOf(',', p);
+  c.med[r] = ids.get(text.slice(p, q))!;
+  p = q + 2;
+  if (text.charCodeAt(p) === 102 /* f: "for: " */) {
+    q = text.indexOf(',', p + 5);
+    c.slot[r] = times.slot(text, p + 5, q);
+    p = q + 2;
+  } else c.slot[r] = NaN;
+  p += 8; // "status: "
+  const taken = text.charCodeAt(p) === 116; /* t */
+  p += taken ? 5 : 7;
+  let flags = taken ? ENTRY_TAKEN : 0;
+  let dose = NaN;
+  // Then ", reason: …", ", dose: …" and ", extra: true", each optional, in that order.
+  while (text.charCodeAt(p) === 44 /* , */) {
+    const k = text.charCodeAt(p + 2);
+    if (k === 114 /* r */) {
+      p += 10; // ", reason: "
+      let ch = text.charCodeAt(p);
+      if (ch === 34 /* " */) {
+        // To the closing quote, past escapes.
+        for (ch = text.charCodeAt(++p); ch !== 34; ch = text.charCodeAt(p)) p += ch === 92 /* \ */ ? 2 : 1;
+        p++;
+      } else {
+        // A plain reason has no comma or brace: it ends at the next field or at " }".
+        while (ch !== 44 && ch !== 125 /* } */) ch = text.charCodeAt(++p);
+      }
+    } else if (k === 100 /* d */) {
+      p += 8; // ", dose: "
+      q = p;
+      for (let ch = text.charCodeAt(q); (ch >= 48 && ch <= 57) || ch === 46 /* . */; ch = text.charCodeAt(++q));
+      dose = Number(text.slice(p, q));
+      p = q;
+    } else {
+      flags |= ENTRY_EXTRA; // ", extra: true", the last field
+      break;
+    }
+  }
+  c.flags[r] = flags;
+  c.dose[r] = dose;
 }
 
 const SKIPPED = [] as unknown as RegExpExecArray;
@@ -396,43 +456,44 @@ function isBefore(line: string, col: number, cutoff: string): boolean {
 
 /**
  * Numbers of the date-times the strict pattern accepted, by arithmetic on their characters: the
- * same results as parseInstant and slotNumber (core/time.ts), without a regular expression. The
- * last date's day number is kept, as a log has a dozen entries a day.
+ * same results as parseInstant and slotNumber (core/time.ts), without a regular expression. Each
+ * reads the text at an offset (no substring). The last date's day number is kept, as a log has a
+ * dozen entries a day.
  */
 class StrictTimes {
   private date = '-'; // (no date starts with it)
   private day = 0;
 
-  /** The day number of the YYYY-MM-DD that `s` starts with. */
-  private dayOf(s: string): DayNum {
-    if (!s.startsWith(this.date)) {
-      this.date = s.slice(0, 10);
-      const y = (s.charCodeAt(0) - 48) * 1000 + (s.charCodeAt(1) - 48) * 100 + (s.charCodeAt(2) - 48) * 10 + s.charCodeAt(3) - 48;
-      this.day = dayFromCivil(y, (s.charCodeAt(5) - 48) * 10 + s.charCodeAt(6) - 48, (s.charCodeAt(8) - 48) * 10 + s.charCodeAt(9) - 48);
+  /** The day number of the YYYY-MM-DD at s[i]. */
+  private dayAt(s: string, i: number): DayNum {
+    if (!s.startsWith(this.date, i)) {
+      this.date = s.slice(i, i + 10);
+      const y = (s.charCodeAt(i) - 48) * 1000 + (s.charCodeAt(i + 1) - 48) * 100 + (s.charCodeAt(i + 2) - 48) * 10 + s.charCodeAt(i + 3) - 48;
+      this.day = dayFromCivil(y, (s.charCodeAt(i + 5) - 48) * 10 + s.charCodeAt(i + 6) - 48, (s.charCodeAt(i + 8) - 48) * 10 + s.charCodeAt(i + 9) - 48);
     }
     return this.day;
   }
 
-  /** YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM) as an instant. */
-  instant(s: string): Millis {
-    let t = this.dayOf(s) * DAY + ((s.charCodeAt(11) - 48) * 10 + s.charCodeAt(12) - 48) * HOUR + ((s.charCodeAt(14) - 48) * 10 + s.charCodeAt(15) - 48) * MINUTE;
-    let i = 16;
-    if (s.charCodeAt(16) === 58 /* : */) {
-      t += ((s.charCodeAt(17) - 48) * 10 + s.charCodeAt(18) - 48) * 1000;
-      i = 19;
+  /** YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM) at s[i] as an instant. */
+  instant(s: string, i = 0): Millis {
+    let t = this.dayAt(s, i) * DAY + ((s.charCodeAt(i + 11) - 48) * 10 + s.charCodeAt(i + 12) - 48) * HOUR + ((s.charCodeAt(i + 14) - 48) * 10 + s.charCodeAt(i + 15) - 48) * MINUTE;
+    let z = i + 16;
+    if (s.charCodeAt(z) === 58 /* : */) {
+      t += ((s.charCodeAt(i + 17) - 48) * 10 + s.charCodeAt(i + 18) - 48) * 1000;
+      z = i + 19;
     }
-    const z = s.charCodeAt(i);
-    if (z !== 90 /* Z */) {
-      const off = ((s.charCodeAt(i + 1) - 48) * 10 + s.charCodeAt(i + 2) - 48) * 60 + (s.charCodeAt(i + 4) - 48) * 10 + s.charCodeAt(i + 5) - 48;
-      t -= (z === 45 /* - */ ? -off : off) * MINUTE;
+    const sign = s.charCodeAt(z);
+    if (sign !== 90 /* Z */) {
+      const off = ((s.charCodeAt(z + 1) - 48) * 10 + s.charCodeAt(z + 2) - 48) * 60 + (s.charCodeAt(z + 4) - 48) * 10 + s.charCodeAt(z + 5) - 48;
+      t -= (sign === 45 /* - */ ? -off : off) * MINUTE;
     }
     return t;
   }
 
-  /** A slot YYYY-MM-DDTHH:MM[:SS][±HH:MM] as its number; with an offset (length 22 or 25) it is a fold's: + 0.5. */
-  slot(s: string): number {
-    const base = this.dayOf(s) * 1440 + ((s.charCodeAt(11) - 48) * 10 + s.charCodeAt(12) - 48) * 60 + (s.charCodeAt(14) - 48) * 10 + s.charCodeAt(15) - 48;
-    return s.length > 19 ? base + 0.5 : base;
+  /** The slot s[i, end) (YYYY-MM-DDTHH:MM[:SS][±HH:MM]) as its number; with an offset (length 22 or 25) it is a fold's: + 0.5. */
+  slot(s: string, i = 0, end = s.length): number {
+    const base = this.dayAt(s, i) * 1440 + ((s.charCodeAt(i + 11) - 48) * 10 + s.charCodeAt(i + 12) - 48) * 60 + (s.charCodeAt(i + 14) - 48) * 10 + s.charCodeAt(i + 15) - 48;
+    return end - i > 19 ? base + 0.5 : base;
   }
 }
 

@@ -558,8 +558,10 @@ function randomStrictLog(rnd: () => number, n: number): string[] {
     if (rnd() < 0.6) fields.push(`for: ${at.slice(0, 16)}${rnd() < 0.1 ? ':00' : ''}${rnd() < 0.1 ? '-04:00' : ''}`);
     const skipped = rnd() < 0.2;
     fields.push(`status: ${skipped ? 'skipped' : 'taken'}`);
-    if (skipped && rnd() < 0.5) fields.push(rnd() < 0.5 ? 'reason: nausea' : 'reason: "out, of stock #2"');
-    if (rnd() < 0.1) fields.push(`dose: ${1 + Math.floor(rnd() * 3)}`);
+    // Reasons plain and quoted, with commas, braces and escapes (the columns reader skips them by position).
+    const reasons = ['nausea', 'felt dizzy (mild)', '"out, of stock #2"', '"said \\"no\\", then {yes}"', '"back\\\\slash, \\t tab"'];
+    if (skipped && rnd() < 0.5) fields.push(`reason: ${reasons[Math.floor(rnd() * reasons.length)]}`);
+    if (rnd() < 0.1) fields.push(`dose: ${['1', '2', '0.5', '1.25', '.5'][Math.floor(rnd() * 5)]}`);
     if (!skipped && rnd() < 0.05) fields.push('extra: true');
     lines.push(`- { ${fields.join(', ')} }${rnd() < 0.05 ? '  # note' : ''}`);
   }
