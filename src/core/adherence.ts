@@ -4,9 +4,10 @@
  * per medication and overall, over local days [fromDay, toDay]
  * (domain.md §5; the definitions are in docs/adherence.md).
  *
- * Pure and on plain numbers: one `credit` call per medication for the whole
- * range (doses and their states as columns), then per-day counters in typed
- * arrays; no object, string or DateTime per dose.
+ * Pure and on plain numbers: per medication, per-day counters in typed arrays
+ * for the whole range, from the schedule's pattern and the doses the log names
+ * (daycounts.ts), or from every dose credited (`credit`) where the pattern
+ * cannot say; no object, string or DateTime per dose.
  *
  * Counting rules, shared by every metric:
  * - A scheduled dose counts once its window has closed or it was answered:
@@ -26,7 +27,8 @@
 import type { DayNum, LogColumns, Medication, Millis, Regimen } from '../model/types.js';
 import { Clock } from './time.js';
 import { phaseEnd, phaseOn } from './schedule.js';
-import { columnsOf, credit, MISSED, rowsByMed, SKIPPED, TAKEN, windowOf } from './doses.js';
+import { columnsOf, credit, rowsByMed, windowOf } from './doses.js';
+import { countCredited, creditByDay, newCounts, type DayCounts } from './daycounts.js';
 import { DEFAULT_THRESHOLD, medicationPdc, thresholdFor } from './pdc.js';
 import { unitsAt } from './supply.js';
 import { findMed } from './find.js';
@@ -106,28 +108,8 @@ export interface AdherenceReport {
   overall: OverallAdherence;
 }
 
-/** Per-day counters of one medication (or of the regimen) over the period. */
-interface DayCounts {
-  due: Uint16Array; // settled scheduled doses
-  pending: Uint16Array;
-  taken: Uint16Array; // scheduled doses taken
-  onTime: Uint16Array;
-  skipped: Uint16Array;
-  missed: Uint16Array;
-  extra: Uint16Array; // extra takes, by the day they were taken
-}
-
-function newCounts(n: number): DayCounts {
-  return {
-    due: new Uint16Array(n),
-    pending: new Uint16Array(n),
-    taken: new Uint16Array(n),
-    onTime: new Uint16Array(n),
-    skipped: new Uint16Array(n),
-    missed: new Uint16Array(n),
-    extra: new Uint16Array(n),
-  };
-}
+/** The counts of an empty period. */
+const EMPTY = newCounts(0);
 
 function addCounts(into: DayCounts, from: DayCounts): void {
   for (const k of Object.keys(into) as (keyof DayCounts)[]) {
@@ -333,6 +315,7 @@ export function adherence(
   const byMed = rowsByMed(log, regimen.medications.length);
   const meds = opts.med !== undefined ? [findMed(regimen, opts.med)] : regimen.medications;
   const total = newCounts(n);
+  const steady = n > 0 ? clock.steadyOffsets(fromDay - 2, toDay + 8) : new Float64Array(0); // (creditByDay's)
   const out: MedAdherence[] = [];
   let scheduledMeds = 0, dosingDays = 0, correctDays = 0; // medication-days, for overall correct dosing
 
@@ -344,38 +327,24 @@ export function adherence(
     const hasAsNeeded = med.phases.some((p) => p.asNeeded);
     const kind = hasScheduled ? (hasAsNeeded ? 'mixed' : 'scheduled') : 'as-needed';
     const rows = byMed[med.index] ?? new Int32Array(0);
-    const c = newCounts(n);
+    let c = EMPTY;
     let asNeeded: AsNeededStats | undefined;
 
     if (n > 0) {
-      const state = credit(med, log, rows, fromDay, toDay, now, clock, w);
-      const { day } = state.times;
-      for (let k = 0; k < day.length; k++) {
-        const i = day[k]! - fromDay;
-        if (i < 0 || i >= n) continue; // the margin crediting looks at
-        switch (state.status[k]) {
-          case TAKEN:
-            c.due[i]!++;
-            c.taken[i]!++;
-            if (state.onTime[k]) c.onTime[i]!++;
-            break;
-          case SKIPPED:
-            c.due[i]!++;
-            c.skipped[i]!++;
-            break;
-          case MISSED:
-            c.due[i]!++;
-            c.missed[i]!++;
-            break;
-          default: // due, upcoming
-            c.pending[i]!++;
-        }
+      // From the schedule's pattern where it can (daycounts.ts), else from every dose credited.
+      let credited = creditByDay(med, log, rows, fromDay, toDay, now, clock, w, steady);
+      if (!credited) {
+        const state = credit(med, log, rows, fromDay, toDay, now, clock, w);
+        const counts = newCounts(n);
+        countCredited(state, fromDay, counts);
+        credited = { counts, extras: state.extras, asNeeded: state.asNeeded };
       }
-      for (const j of state.extras) {
+      c = credited.counts;
+      for (const j of credited.extras) {
         const i = indexOf(log.at[j]!, fromDay, n, clock);
         if (i >= 0) c.extra[i]!++;
       }
-      if (hasAsNeeded) asNeeded = asNeededStats(med, log, state.asNeeded, fromDay, toDay, today, clock);
+      if (hasAsNeeded) asNeeded = asNeededStats(med, log, credited.asNeeded, fromDay, toDay, today, clock);
     }
 
     const m = metricsOf(c, fromDay);

@@ -28,7 +28,8 @@ export function phaseEnd(med: Medication, i: number): DayNum | undefined {
   return Math.min(p.until, nextStart);
 }
 
-function dayAllowed(p: Phase, day: DayNum): boolean {
+/** Does phase p give doses on `day` (its weekdays, days of the month, every N days, cycle)? Its bounds are not looked at. */
+export function dayAllowed(p: Phase, day: DayNum): boolean {
   if (p.days && !p.days.includes(weekday(day))) return false;
   if (p.monthDays && !p.monthDays.includes(civilFromDay(day).d)) return false;
   if (p.everyDays !== undefined) {

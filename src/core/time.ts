@@ -214,6 +214,21 @@ export class Clock {
     return before === this.offsetNoon(day + 1) && before === this.offsetNoon(day) ? before : undefined;
   }
 
+  /**
+   * steadyOffset of each day of [from, to], index 0 = from, NaN where it is undefined: for loops
+   * over years of days, which then read an array instead of asking the clock.
+   */
+  steadyOffsets(from: DayNum, to: DayNum): Float64Array {
+    const noon = new Float64Array(to - from + 3);
+    for (let d = from - 1; d <= to + 1; d++) noon[d - from + 1] = this.offsetNoon(d);
+    const out = new Float64Array(to - from + 1);
+    for (let i = 0; i < out.length; i++) {
+      const o = noon[i + 1]!;
+      out[i] = noon[i] === o && noon[i + 2] === o ? o : NaN;
+    }
+    return out;
+  }
+
   /** The instant of a local wall time. */
   toInstant(day: DayNum, minute: number, second = 0): Millis {
     const local = day * DAY + minute * MINUTE + second * 1000;

@@ -13,6 +13,7 @@ import { beforePattern, findLogBlock, strictEntryPattern } from '../../src/store
 import { columnsOf } from '../../src/core/doses.js';
 import { readFlowLine as tokenizeFlowLine, resolvePlain } from '../../src/store/fasthead.js';
 import { ROOT } from '../helpers/cli.js';
+import { prng } from '../helpers/random.js';
 
 const P = 'regimen.yaml';
 const EXAMPLE = readFileSync(join(ROOT, 'examples', 'regimen.yaml'), 'utf8');
@@ -528,16 +529,6 @@ describe('findLogBlock', () => {
 // expression engine, 256 old lines a step, and only the wanted lines are built. It must give what the
 // line-by-line scan gives (a comment after the last entry sends a file there, changing nothing
 // else) and, when it builds every entry, what the full parser gives.
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 

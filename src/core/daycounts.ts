@@ -1,0 +1,206 @@
+/**
+ * Adherence's per-day counts of one medication, from the schedule's pattern: the same counts as
+ * crediting every dose (doses.ts `credit`, then counting its states: countCredited), without
+ * building the doses. A day's doses are its phase's times (those the phase gives that day); a log
+ * entry names the dose it answers (`for:`), so only answered doses are looked at, in a grid of
+ * day × time; every other dose is missed or still pending by the clock.
+ *
+ * Ten years of a dozen medications is ~50,000 doses, and a short run executes most of its code
+ * before V8 has optimized it: doing one step per entry and one per day, instead of several per
+ * dose, is what makes `adherence --days 3650` fast (bench/).
+ *
+ * For the usual medication only: every scheduled phase is a daily one without `count`, and every
+ * entry either names a dose of the schedule or is an extra, an as-needed dose, or outside the days
+ * looked at. Otherwise (an `every: Nh` phase, a `count`, an entry credited by its time because it
+ * names no dose) creditByDay answers undefined and the caller credits every dose. Pure.
+ */
+import { ENTRY_EXTRA, ENTRY_TAKEN, type DayNum, type LogColumns, type Medication, type Millis } from '../model/types.js';
+import { Clock, DAY, MINUTE } from './time.js';
+import { dayAllowed, isAsNeeded, phaseEnd } from './schedule.js';
+import { MISSED, SKIPPED, TAKEN, type Credited, type Window } from './doses.js';
+
+/** Per-day counters of one medication (or of the regimen) over a period; index 0 = its first day. */
+export interface DayCounts {
+  due: Uint16Array; // settled scheduled doses (taken + skipped + missed)
+  pending: Uint16Array; // doses due or upcoming at `now`
+  taken: Uint16Array; // scheduled doses taken
+  onTime: Uint16Array;
+  skipped: Uint16Array;
+  missed: Uint16Array;
+  extra: Uint16Array; // extra takes, by the day they were taken
+}
+
+export function newCounts(n: number): DayCounts {
+  return {
+    due: new Uint16Array(n),
+    pending: new Uint16Array(n),
+    taken: new Uint16Array(n),
+    onTime: new Uint16Array(n),
+    skipped: new Uint16Array(n),
+    missed: new Uint16Array(n),
+    extra: new Uint16Array(n),
+  };
+}
+
+/** The counts of doses on days [fromDay, fromDay + n) from every dose's state (credit's result), into `c`. */
+export function countCredited(state: Credited, fromDay: DayNum, c: DayCounts): void {
+  const n = c.due.length;
+  const { day } = state.times;
+  for (let k = 0; k < day.length; k++) {
+    const i = day[k]! - fromDay;
+    if (i < 0 || i >= n) continue; // the margin crediting looks at
+    switch (state.status[k]) {
+      case TAKEN:
+        c.due[i]!++;
+        c.taken[i]!++;
+        if (state.onTime[k]) c.onTime[i]!++;
+        break;
+      case SKIPPED:
+        c.due[i]!++;
+        c.skipped[i]!++;
+        break;
+      case MISSED:
+        c.due[i]!++;
+        c.missed[i]!++;
+        break;
+      default: // due, upcoming
+        c.pending[i]!++;
+    }
+  }
+}
+
+/** Grid values: a dose not answered, taken inside its window, taken outside it, skipped. */
+const OPEN = 0, ON_TIME = 1, LATE = 2, SKIP = 3;
+
+export interface ByDay {
+  counts: DayCounts; // `extra` left at zero: the caller counts `extras` by its own days
+  extras: number[]; // rows of takes that answered no scheduled dose, as credit gives them
+  asNeeded: number[]; // rows of doses of an as-needed phase, as credit gives them
+}
+
+/**
+ * The per-day counts of `med` on local days [fromDay, toDay] at instant `now`, from `rows` of `log`
+ * (this medication's entries, in recording order), as credit() and countCredited give them; or
+ * undefined when the medication or an entry needs every dose built (see the top of this file).
+ * Like credit, it looks at the doses of days [fromDay - 2, toDay + 8], so that entries near the
+ * edges answer the doses they answer there. `steady`: clock.steadyOffsets(fromDay - 2, toDay + 8)
+ * (the same for every medication of a period).
+ */
+export function creditByDay(med: Medication, log: LogColumns, rows: ArrayLike<number>, fromDay: DayNum, toDay: DayNum, now: Millis, clock: Clock, w: Window, steady: Float64Array): ByDay | undefined {
+  const phases = med.phases;
+  let width = 0; // most times in a day
+  for (const p of phases) {
+    if (p.asNeeded) continue;
+    if (p.everyMs !== undefined || p.count !== undefined) return undefined;
+    width = Math.max(width, p.times.length);
+  }
+  const d0 = fromDay - 2, d1 = toDay + 8; // the days looked at
+  const nd = d1 - d0 + 1;
+  const n = toDay - fromDay + 1;
+  // Tables, so that the loops below make no call: each day's scheduled phase (-1: none; phases
+  // follow one another, so at most one a day) and whether it gives doses that day; per phase, the
+  // time index of each minute of the day (+ 1; 0: none); and the day a date-time `from` starts it part-way.
+  const phaseOf = new Int16Array(nd).fill(-1);
+  const allowed = new Uint8Array(nd);
+  const timeAt = new Int8Array(phases.length * 1440);
+  const partDay = new Float64Array(phases.length).fill(NaN);
+  for (let i = 0; i < phases.length; i++) {
+    const p = phases[i]!;
+    if (p.asNeeded) continue;
+    p.times.forEach((t, k) => (timeAt[i * 1440 + t.minute] = k + 1)); // (validation refuses a time listed twice)
+    if (p.fromMinute !== undefined) partDay[i] = p.from!;
+    const a = Math.max(d0, p.from ?? d0), b = Math.min(d1, phaseEnd(med, i) ?? d1);
+    if (a > b) continue;
+    phaseOf.fill(i, a - d0, b - d0 + 1);
+    if (p.days || p.monthDays || p.everyDays !== undefined || p.cycle) {
+      for (let d = a; d <= b; d++) allowed[d - d0] = dayAllowed(p, d) ? 1 : 0;
+    } else allowed.fill(1, a - d0, b - d0 + 1);
+  }
+  // The instant of a dose, as expandTimes makes it.
+  const doseAt = (day: DayNum, minute: number): Millis => {
+    const off = steady[day - d0]!;
+    return off === off ? (day * 1440 + minute - off) * MINUTE : clock.toInstant(day, minute);
+  };
+
+  const c = newCounts(n);
+  const { taken: takenN, onTime: onTimeN, skipped: skippedN } = c;
+  const grid = new Uint8Array(nd * width);
+  const extras: number[] = [];
+  const asNeeded: number[] = [];
+  const lo = clock.startOfDay(d0), hi = clock.startOfDay(d1);
+  const minKey = d0 * 1440, maxKey = (d1 + 1) * 1440;
+  const { at: atCol, slot: slotCol, flags: flagsCol } = log;
+  const { earlyMs, lateMs } = w;
+  for (let r = 0; r < rows.length; r++) {
+    const j = rows[r]!;
+    const flags = flagsCol[j]!, t = atCol[j]!, key = slotCol[j]!, taken = (flags & ENTRY_TAKEN) !== 0;
+    let g = -1; // the dose it names, in the grid
+    let day = 0, at = 0;
+    if (key >= minKey && key < maxKey) {
+      day = Math.floor(key / 1440);
+      const minute = key - day * 1440; // (a fold's slot, + 0.5, is no daily dose's: no table entry)
+      const pi = phaseOf[day - d0]!;
+      const k = pi >= 0 && allowed[day - d0] ? (timeAt[pi * 1440 + minute] ?? 0) - 1 : -1;
+      if (k >= 0 && !(day === partDay[pi] && minute < phases[pi]!.fromMinute!)) {
+        g = (day - d0) * width + k;
+        at = doseAt(day, minute);
+      }
+    } else if (key === key) continue; // it answered a dose outside the days looked at
+    if (g < 0) {
+      if (flags & ENTRY_EXTRA) {
+        if (taken && t >= lo && t < hi) extras.push(j);
+        continue;
+      }
+      if (t < lo - DAY || t >= hi) continue;
+      if (isAsNeeded(med, clock.dayOf(t))) {
+        if (taken) asNeeded.push(j);
+        continue;
+      }
+      return undefined; // credited by its time, among every dose near it: credit() does that
+    }
+    const was = grid[g]!;
+    if (was === ON_TIME || was === LATE) {
+      // A second take for a dose already taken is an extra dose; a later skip does not undo a take.
+      if (taken) extras.push(j);
+      continue;
+    }
+    const v = taken ? (t >= at - earlyMs && t <= at + lateMs ? ON_TIME : LATE) : SKIP;
+    grid[g] = v;
+    const i = day - fromDay;
+    if (i < 0 || i >= n) continue;
+    if (was === SKIP) skippedN[i]!--;
+    if (v === SKIP) skippedN[i]!++;
+    else {
+      takenN[i]!++;
+      if (v === ON_TIME) onTimeN[i]!++;
+    }
+  }
+
+  // Every dose of a day: the answered ones are counted; the others are missed once their window
+  // has closed, else pending. A dose of day d is before (d + 2) × DAY in any zone, so on the days
+  // up to `settled` every open dose is missed without its instant.
+  const settled = Math.floor((now - lateMs) / DAY) - 2;
+  const { due, pending, missed } = c;
+  for (let i = 0; i < n; i++) {
+    const day = fromDay + i;
+    if (!allowed[day - d0]) continue;
+    const pi = phaseOf[day - d0]!;
+    const p = phases[pi]!;
+    if (day <= settled && day !== partDay[pi]) {
+      due[i] = p.times.length;
+      missed[i] = p.times.length - takenN[i]! - skippedN[i]!;
+      continue;
+    }
+    const row = (day - d0) * width;
+    for (let k = 0; k < p.times.length; k++) {
+      const minute = p.times[k]!.minute;
+      if (day === partDay[pi] && minute < p.fromMinute!) continue; // before a date-time `from`
+      if (grid[row + k] !== OPEN) due[i]!++;
+      else if (now > doseAt(day, minute) + lateMs) {
+        due[i]!++;
+        missed[i]!++;
+      } else pending[i]!++;
+    }
+  }
+  return { counts: c, extras, asNeeded };
+}

@@ -1,0 +1,146 @@
+/**
+ * creditByDay (adherence's counts from the schedule's pattern) against crediting every dose
+ * (credit + countCredited): on random schedules, logs, periods and moments, in zones with
+ * daylight-saving changes, it gives the same per-day counts, extras and as-needed doses, or
+ * declines (undefined) and leaves the medication to credit().
+ */
+import { describe, expect, it } from 'vitest';
+import { regimen } from '../helpers/regimen.js';
+import { columnsOf, credit, rowsByMed, windowOf } from '../../src/core/doses.js';
+import { countCredited, creditByDay, newCounts } from '../../src/core/daycounts.js';
+import { expandDays } from '../../src/core/schedule.js';
+import { Clock, DAY, HOUR, MINUTE, formatDay, parseDay, slotKey } from '../../src/core/time.js';
+import type { LogEntry, Regimen } from '../../src/model/types.js';
+import { prng } from '../helpers/random.js';
+
+const ZONES = ['America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'UTC', 'Asia/Kolkata'];
+// Near the 2026 changes of both hemispheres; 02:30 falls in New York's spring-forward gap.
+const BASES = [parseDay('2026-02-20')!, parseDay('2026-09-25')!, parseDay('2026-10-20')!];
+const TIMES = ['"00:30"', '"02:30"', '"06:00"', '"08:00"', '"12:15"', '"18:00"', '"21:00"', '"23:45"', 'breakfast', 'bed'];
+const pick = <T,>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+
+/** One phase as YAML flow text, starting on day `from` (or unbounded before when undefined). */
+function phase(rnd: () => number, from: number | undefined): string {
+  const kind = rnd();
+  const fromText = from === undefined ? undefined : rnd() < 0.3 ? `${formatDay(from)}T${pick(rnd, ['07:00', '13:00', '20:00'])}` : formatDay(from);
+  const f: string[] = [];
+  if (kind < 0.08) f.push('asNeeded: true');
+  else if (kind < 0.14) f.push(`every: ${pick(rnd, ['8h', '12h', '36h'])}`);
+  else {
+    const times = new Set<string>();
+    const count = 1 + Math.floor(rnd() * 3);
+    while (times.size < count) times.add(pick(rnd, TIMES));
+    f.push(`times: [${[...times].join(', ')}]`);
+    const filter = rnd();
+    if (filter < 0.15) f.push(`days: [${pick(rnd, ['mon', 'sat, sun', 'tue, thu, fri'])}]`);
+    else if (filter < 0.25) f.push(`monthDays: [${pick(rnd, ['1', '1, 15', '28, 30, 31'])}]`);
+    else if (filter < 0.35) f.push(`every: ${2 + Math.floor(rnd() * 3)}d`);
+    else if (filter < 0.45) f.push(`cycle: { on: ${1 + Math.floor(rnd() * 5)}, off: ${Math.floor(rnd() * 3)} }`);
+    else if (filter < 0.5) f.push(`count: ${1 + Math.floor(rnd() * 20)}`);
+  }
+  const needsFrom = f.some((x) => /^(every|cycle|count)/.test(x));
+  const start = from ?? (needsFrom ? BASES[0]! - 10 : undefined);
+  if (fromText ?? start !== undefined) f.push(`from: ${fromText ?? formatDay(start!)}`);
+  if (rnd() < 0.15 && start !== undefined) f.push(`until: ${formatDay(start + 5 + Math.floor(rnd() * 40))}`);
+  return `{ ${f.join(', ')} }`;
+}
+
+function schedule(rnd: () => number, base: number): string {
+  if (rnd() < 0.7) return phase(rnd, rnd() < 0.5 ? undefined : base - Math.floor(rnd() * 20));
+  const starts = [base - 15, base + Math.floor(rnd() * 15), base + 15 + Math.floor(rnd() * 15)].slice(0, 2 + Math.floor(rnd() * 2));
+  return `[${starts.map((s, i) => phase(rnd, i === 0 && rnd() < 0.5 ? undefined : s)).join(', ')}]`;
+}
+
+function entry(over: Partial<LogEntry> & { at: number }, index: number): LogEntry {
+  return { atText: '', med: 'm', status: 'taken', index, ...over };
+}
+
+/** Entries mostly answering real doses (by their slot), and every kind credit handles otherwise. */
+function randomLog(rnd: () => number, r: Regimen, clock: Clock, fromDay: number, toDay: number): LogEntry[] {
+  const med = r.medications[0]!;
+  const doses = expandDays(med, fromDay - 4, toDay + 10, clock);
+  const log: LogEntry[] = [];
+  const total = Math.floor(rnd() * Math.min(120, doses.length * 1.3 + 5));
+  // In some logs only: entries naming no dose of the schedule (as-needed, or credited by their time).
+  const odd = rnd() < 0.25 ? 1 : 0.87;
+  for (let i = 0; i < total; i++) {
+    const kind = rnd() * odd;
+    const d = doses.length ? pick(rnd, doses) : undefined;
+    const near = (d?.at ?? (fromDay + rnd() * (toDay - fromDay + 1)) * DAY) + Math.round((rnd() * 8 - 3) * HOUR / MINUTE) * MINUTE;
+    const status = rnd() < 0.8 ? 'taken' : 'skipped';
+    if (kind < 0.7 && d) log.push(entry({ at: near, for: d.slot, status }, i));
+    else if (kind < 0.8 && log.length) log.push({ ...pick(rnd, log), index: i, status }); // answered again: a second take, a skip after a take
+    else if (kind < 0.87) log.push(entry({ at: near, extra: true }, i));
+    else if (kind < 0.93) log.push(entry({ at: near, status }, i)); // no slot: as-needed, or credited by its time
+    else if (kind < 0.97) log.push(entry({ at: near, for: slotKey(Math.floor(near / DAY), 7), status }, i)); // a slot the schedule may not have
+    else log.push(entry({ at: near, for: slotKey(fromDay - 30 - Math.floor(rnd() * 30), 480), status }, i)); // a dose long before
+  }
+  return log;
+}
+
+describe('creditByDay gives the counts of crediting every dose', () => {
+  it('on 1,500 random schedules, logs, periods and moments (or declines, and credit() counts them)', { timeout: 60_000 }, () => {
+    const rnd = prng(20261127);
+    let compared = 0, declined = 0, invalid = 0, withMissed = 0, withPending = 0, withExtras = 0;
+    for (let run = 0; run < 1500; run++) {
+      const base = pick(rnd, BASES);
+      const zone = pick(rnd, ZONES);
+      let r: Regimen;
+      try {
+        r = regimen(`medications:\n  - { id: m, schedule: ${schedule(rnd, base)} }\n`, zone);
+      } catch {
+        invalid++; // a combination the schema refuses (e.g. `until` before `from`)
+        continue;
+      }
+      const clock = new Clock(zone);
+      const fromDay = base + Math.floor(rnd() * 30);
+      const toDay = fromDay + Math.floor(rnd() * 45);
+      const now = (fromDay - 1) * DAY + Math.floor(rnd() * (toDay - fromDay + 5) * 96) * 15 * MINUTE;
+      const entries = randomLog(rnd, r, clock, fromDay, toDay);
+      const med = r.medications[0]!;
+      const log = columnsOf(entries, r.medications);
+      const rows = rowsByMed(log, 1)[0]!;
+      const w = windowOf(r.settings);
+      const fast = creditByDay(med, log, rows, fromDay, toDay, now, clock, w, clock.steadyOffsets(fromDay - 2, toDay + 8));
+      if (!fast) {
+        declined++;
+        continue;
+      }
+      const state = credit(med, log, rows, fromDay, toDay, now, clock, w);
+      const want = newCounts(toDay - fromDay + 1);
+      countCredited(state, fromDay, want);
+      const ctx = `run ${run}: ${zone} ${formatDay(fromDay)}..${formatDay(toDay)} ${JSON.stringify(med.phases)}`;
+      expect(fast.counts, ctx).toEqual(want);
+      expect(fast.extras, ctx).toEqual(state.extras);
+      expect(fast.asNeeded, ctx).toEqual(state.asNeeded);
+      compared++;
+      if (want.missed.some((x) => x > 0)) withMissed++;
+      if (want.pending.some((x) => x > 0)) withPending++;
+      if (state.extras.length) withExtras++;
+    }
+    console.log(`[daycounts] ${JSON.stringify({ compared, declined, invalid, withMissed, withPending, withExtras })}`);
+    // Not vacuous: most cases compared, with every kind of count; the others declined.
+    expect(compared).toBeGreaterThan(700);
+    expect(declined).toBeGreaterThan(50);
+    expect(Math.min(withMissed, withPending, withExtras)).toBeGreaterThan(50);
+    expect(invalid).toBeLessThan(300);
+  });
+
+  it('declines an `every: Nh` or `count` phase, and an entry it would have to credit by its time', () => {
+    const clock = new Clock('America/New_York');
+    const day = parseDay('2026-03-01')!;
+    const w = { earlyMs: HOUR, lateMs: 2 * HOUR };
+    const run = (schedule: string, entries: LogEntry[]) => {
+      const r = regimen(`medications:\n  - { id: m, schedule: ${schedule} }\n`);
+      const log = columnsOf(entries, r.medications);
+      return creditByDay(r.medications[0]!, log, rowsByMed(log, 1)[0]!, day, day + 6, (day + 7) * DAY, clock, w, clock.steadyOffsets(day - 2, day + 14));
+    };
+    const at = clock.toInstant(day + 1, 8 * 60);
+    expect(run('{ every: 8h, from: 2026-02-01T06:00 }', [])).toBeUndefined();
+    expect(run('{ times: ["08:00"], count: 5, from: 2026-02-27 }', [])).toBeUndefined();
+    expect(run('{ times: ["08:00"] }', [entry({ at }, 0)])).toBeUndefined(); // no slot named
+    const counted = run('{ times: ["08:00"] }', [entry({ at, for: slotKey(day + 1, 480) }, 0)]);
+    expect(counted && Array.from(counted.counts.taken)).toEqual([0, 1, 0, 0, 0, 0, 0]);
+    expect(counted && Array.from(counted.counts.missed)).toEqual([1, 0, 1, 1, 1, 1, 1]);
+  });
+});
