@@ -315,6 +315,7 @@ function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number
   let pos = from;
   let counted = asColumns ? len : from; // newlines before `counted`: `index`
   let index = asColumns ? lines - 1 : 0;
+  let runEnd = -1; // where the last run of old lines ended
   const atCol = indent + 8; // "- { at: "
   while (pos < len) {
     // (A run is tried only where this line's date is old: a log read whole has no old lines.)
@@ -323,7 +324,13 @@ function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number
       old.lastIndex = pos;
       // (A run holding millions of quoted characters is too long for the engine: see testSafely.)
       if (testSafely(old, text)) {
-        pos = old.lastIndex;
+        if (!cols) {
+          // A run stops short of 256 lines only before a line it cannot take: so a run that starts
+          // where the last one ended follows one of 256 lines, which need no counting.
+          index += pos === runEnd ? 256 : countNewlines(text, counted, pos);
+          counted = pos;
+        }
+        pos = runEnd = old.lastIndex;
         continue;
       }
     }
