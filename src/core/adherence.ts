@@ -118,23 +118,45 @@ function addCounts(into: DayCounts, from: DayCounts): void {
   }
 }
 
-/** A complete day with doses scheduled (nothing pending). */
-const isDosingDay = (c: DayCounts, i: number) => c.due[i]! > 0 && c.pending[i] === 0;
-
 /**
- * Longest gap ("drug holiday"): the longest run of consecutive *dosing days*
+ * A *dosing day* is a complete day with doses scheduled (nothing pending).
+ *
+ * Longest gap ("drug holiday"): the longest run of consecutive dosing days
  * on which nothing was taken (no scheduled dose and no extra take; a
  * deliberate skip is still nothing taken). Days with no dose due (an
  * every-other-day or weekly schedule's off days, days before the start or
  * after the stop) neither break nor lengthen a run: the length is in dosing
  * days, which for a daily medication are calendar days. Incomplete days are
  * skipped the same way.
+ *
+ * Current streak: consecutive dosing days, counting back from the last
+ * complete one in the period (today once its doses are settled, else
+ * yesterday), on which every scheduled dose was taken (late counts as taken).
+ * Days with no dose due and incomplete days are passed over. Only the period
+ * is examined, so the streak is at most the dosing days in it.
+ *
+ * (One pass over the days for the sums, dosing days and gap, its arrays in
+ * locals: it runs for every medication over up to years of days.)
  */
-export function longestGap(c: DayCounts): { days: number; from?: number; to?: number } {
-  let run = 0, runFrom = 0, best = 0, bestFrom: number | undefined, bestTo: number | undefined;
-  for (let i = 0; i < c.due.length; i++) {
-    if (!isDosingDay(c, i)) continue;
-    if (c.taken[i]! + c.extra[i]! === 0) {
+function dayMetrics(c: DayCounts) {
+  const { due, pending, taken, onTime, skipped, missed, extra } = c;
+  const n = due.length;
+  let sDue = 0, sTaken = 0, sOnTime = 0, sSkipped = 0, sMissed = 0, sPending = 0, sExtra = 0, dosingDays = 0, correctDays = 0;
+  let run = 0, runFrom = 0, best = 0, bestFrom = -1, bestTo = -1;
+  for (let i = 0; i < n; i++) {
+    const d = due[i]!, t = taken[i]!, x = extra[i]!, p = pending[i]!;
+    sDue += d;
+    sTaken += t;
+    sOnTime += onTime[i]!;
+    sSkipped += skipped[i]!;
+    sMissed += missed[i]!;
+    sPending += p;
+    sExtra += x;
+    if (d === 0 || p !== 0) continue; // not a dosing day
+    dosingDays++;
+    // "exactly the scheduled number": extra takes that day make it wrong too.
+    if (t + x === d) correctDays++;
+    if (t + x === 0) {
       if (run === 0) runFrom = i;
       run++;
       if (run > best) {
@@ -144,72 +166,52 @@ export function longestGap(c: DayCounts): { days: number; from?: number; to?: nu
       }
     } else run = 0;
   }
-  return { days: best, from: bestFrom, to: bestTo };
-}
-
-/**
- * Current streak: consecutive dosing days, counting back from the last
- * complete one in the period (today once its doses are settled, else
- * yesterday), on which every scheduled dose was taken (late counts as taken).
- * Days with no dose due and incomplete days are passed over. Only the period
- * is examined, so the streak is at most the dosing days in it.
- */
-export function currentStreak(c: DayCounts): number {
   let streak = 0;
-  for (let i = c.due.length - 1; i >= 0; i--) {
-    if (!isDosingDay(c, i)) continue;
-    if (c.taken[i]! < c.due[i]!) break;
+  for (let i = n - 1; i >= 0; i--) {
+    if (due[i] === 0 || pending[i] !== 0) continue;
+    if (taken[i]! < due[i]!) break;
     streak++;
   }
-  return streak;
+  return { sDue, sTaken, sOnTime, sSkipped, sMissed, sPending, sExtra, dosingDays, correctDays, gap: best, gapFrom: bestFrom, gapTo: bestTo, streak };
 }
 
-function cellOf(c: DayCounts, i: number): DayCell {
-  const due = c.due[i]!, taken = c.taken[i]!;
-  if (due + c.pending[i]! === 0) return 'none';
-  if (c.pending[i]! > 0) return 'pending';
-  if (taken === due) return c.onTime[i] === due ? 'on-time' : 'late';
-  if (taken > 0) return 'partial';
-  return c.missed[i]! > 0 ? 'missed' : 'skipped';
+/** The picture's cell of each day. */
+function cellsOf(c: DayCounts): DayCell[] {
+  const { due, pending, taken, onTime, missed } = c;
+  const n = due.length;
+  const cells = new Array<DayCell>(n);
+  for (let i = 0; i < n; i++) {
+    const d = due[i]!, t = taken[i]!;
+    if (pending[i]! > 0) cells[i] = 'pending';
+    else if (d === 0) cells[i] = 'none';
+    else if (t === d) cells[i] = onTime[i] === d ? 'on-time' : 'late';
+    else if (t > 0) cells[i] = 'partial';
+    else cells[i] = missed[i]! > 0 ? 'missed' : 'skipped';
+  }
+  return cells;
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? Math.min(1, a / b) : null);
 
 function metricsOf(c: DayCounts, fromDay: DayNum): DoseMetrics {
-  const n = c.due.length;
-  let scheduled = 0, taken = 0, onTime = 0, skipped = 0, missed = 0, pending = 0, extra = 0, dosingDays = 0, correctDays = 0;
-  for (let i = 0; i < n; i++) {
-    scheduled += c.due[i]!;
-    taken += c.taken[i]!;
-    onTime += c.onTime[i]!;
-    skipped += c.skipped[i]!;
-    missed += c.missed[i]!;
-    pending += c.pending[i]!;
-    extra += c.extra[i]!;
-    if (isDosingDay(c, i)) {
-      dosingDays++;
-      // "exactly the scheduled number": extra takes that day make it wrong too.
-      if (c.taken[i]! + c.extra[i]! === c.due[i]!) correctDays++;
-    }
-  }
-  const gap = longestGap(c);
+  const m = dayMetrics(c);
   return {
-    scheduled,
-    taken,
-    onTime,
-    late: taken - onTime,
-    skipped,
-    missed,
-    pending,
-    extra,
-    takingAdherence: ratio(taken, scheduled),
-    timingAdherence: ratio(onTime, scheduled),
-    dosingDays,
-    correctDays,
-    correctDosingDays: ratio(correctDays, dosingDays),
-    longestGapDays: gap.days,
-    longestGap: gap.from !== undefined ? { from: fromDay + gap.from, to: fromDay + gap.to! } : undefined,
-    currentStreakDays: currentStreak(c),
+    scheduled: m.sDue,
+    taken: m.sTaken,
+    onTime: m.sOnTime,
+    late: m.sTaken - m.sOnTime,
+    skipped: m.sSkipped,
+    missed: m.sMissed,
+    pending: m.sPending,
+    extra: m.sExtra,
+    takingAdherence: ratio(m.sTaken, m.sDue),
+    timingAdherence: ratio(m.sOnTime, m.sDue),
+    dosingDays: m.dosingDays,
+    correctDays: m.correctDays,
+    correctDosingDays: ratio(m.correctDays, m.dosingDays),
+    longestGapDays: m.gap,
+    longestGap: m.gapFrom >= 0 ? { from: fromDay + m.gapFrom, to: fromDay + m.gapTo } : undefined,
+    currentStreakDays: m.streak,
     daily: { scheduled: c.due, taken: c.taken },
   };
 }
@@ -348,8 +350,7 @@ export function adherence(
     }
 
     const m = metricsOf(c, fromDay);
-    const cells = new Array<DayCell>(n);
-    for (let i = 0; i < n; i++) cells[i] = cellOf(c, i);
+    const cells = cellsOf(c);
     const threshold = thresholdFor(med, opts.pdcThreshold ?? regimen.settings.pdcThreshold);
     // As-needed-only medications: never a percentage (their days supply assumes the maximum use).
     const p = kind === 'as-needed' ? { pdc: null, coveredDays: 0, periodDays: 0, indexDay: undefined } : medicationPdc(med, fromDay, Math.min(toDay, today), clock);
@@ -383,8 +384,7 @@ export function adherence(
 
   // Day-level sums give the regimen-wide gap, streak and cells; correct dosing is per medication-day.
   const om = { ...metricsOf(total, fromDay), dosingDays, correctDays, correctDosingDays: ratio(correctDays, dosingDays) };
-  const overallCells = new Array<DayCell>(n);
-  for (let i = 0; i < n; i++) overallCells[i] = cellOf(total, i);
+  const overallCells = cellsOf(total);
   const overall: OverallAdherence = {
     ...om,
     medications: scheduledMeds,
