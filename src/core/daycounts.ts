@@ -102,7 +102,7 @@ export function creditByDay(med: Medication, log: LogColumns, rows: ArrayLike<nu
   // time index of each minute of the day (+ 1; 0: none); and the day a date-time `from` starts it part-way.
   const phaseOf = new Int16Array(nd).fill(-1);
   const allowed = new Uint8Array(nd);
-  const timeAt = new Int8Array(phases.length * 1440);
+  const timeAt = new Int16Array(phases.length * 1440); // (a day has up to 1,440 times)
   const partDay = new Float64Array(phases.length).fill(NaN);
   for (let i = 0; i < phases.length; i++) {
     const p = phases[i]!;

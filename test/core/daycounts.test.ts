@@ -126,6 +126,27 @@ describe('creditByDay gives the counts of crediting every dose', () => {
     expect(invalid).toBeLessThan(300);
   });
 
+  it('a phase of hundreds of times a day: an entry names its time, whatever its index (review finding: indexes above 127 wrapped)', () => {
+    const times = Array.from({ length: 300 }, (_, k) => `"${String(Math.floor((k * 4) / 60)).padStart(2, '0')}:${String((k * 4) % 60).padStart(2, '0')}"`);
+    const r = regimen(`medications:\n  - { id: m, schedule: { times: [${times.join(', ')}] } }\n`, 'UTC');
+    const med = r.medications[0]!;
+    const clock = new Clock('UTC');
+    const day = parseDay('2026-03-01')!;
+    const take = (k: number, i: number, extra?: boolean) => entry({ at: (day * 1440 + k * 4) * MINUTE, for: slotKey(day, k * 4), extra }, i);
+    const entries = [take(0, 0), take(127, 1, true), take(256, 2)];
+    const log = columnsOf(entries, r.medications);
+    const rows = rowsByMed(log, 1)[0]!;
+    const w = windowOf(r.settings);
+    const fast = creditByDay(med, log, rows, day, day, (day + 3) * DAY, clock, w, clock.steadyOffsets(day - 2, day + 8))!;
+    expect(Array.from(fast.counts.taken)).toEqual([3]);
+    expect(Array.from(fast.counts.missed)).toEqual([297]);
+    expect(fast.extras).toEqual([]);
+    const state = credit(med, log, rows, day, day, (day + 3) * DAY, clock, w);
+    const want = newCounts(1);
+    countCredited(state, day, want);
+    expect(fast.counts).toEqual(want);
+  });
+
   it('declines an `every: Nh` or `count` phase, and an entry it would have to credit by its time', () => {
     const clock = new Clock('America/New_York');
     const day = parseDay('2026-03-01')!;
