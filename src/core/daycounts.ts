@@ -9,13 +9,16 @@
  * before V8 has optimized it: doing one step per entry and one per day, instead of several per
  * dose, is what makes `adherence --days 3650` fast (bench/).
  *
- * For the usual medication only: every scheduled phase is a daily one without `count`, and every
- * entry either names a dose of the schedule or is an extra, an as-needed dose, or outside the days
- * looked at. Otherwise (an `every: Nh` phase, a `count`, an entry credited by its time because it
- * names no dose) creditByDay answers undefined and the caller credits every dose. Pure.
+ * An `every: Nh` phase's doses are numbered from its start: only those near an entry's slot, and each
+ * once to count it, are worked out.
+ *
+ * For the usual medication only: no daily phase has a `count`, and every entry either names a dose
+ * of the schedule or is an extra, an as-needed dose, or outside the days looked at. Otherwise (a
+ * daily `count`, an entry credited by its time because it names no dose) creditByDay answers
+ * undefined and the caller credits every dose. Pure.
  */
 import { ENTRY_EXTRA, ENTRY_TAKEN, type DayNum, type LogColumns, type Medication, type Millis } from '../model/types.js';
-import { Clock, DAY, MINUTE } from './time.js';
+import { Clock, DAY, HOUR, MINUTE } from './time.js';
 import { dayAllowed, isAsNeeded, phaseEnd } from './schedule.js';
 import { MISSED, SKIPPED, TAKEN, type Credited, type Window } from './doses.js';
 
@@ -91,43 +94,92 @@ export function creditByDay(med: Medication, log: LogColumns, rows: ArrayLike<nu
   let width = 0; // most times in a day
   for (const p of phases) {
     if (p.asNeeded) continue;
-    if (p.everyMs !== undefined || p.count !== undefined) return undefined;
+    if (p.count !== undefined && p.everyMs === undefined) return undefined;
     width = Math.max(width, p.times.length);
   }
   const d0 = fromDay - 2, d1 = toDay + 8; // the days looked at
   const nd = d1 - d0 + 1;
   const n = toDay - fromDay + 1;
+  /** The steady offset of a day (see Clock.steadyOffset), NaN when there is none. */
+  const steadyAt = (day: DayNum): number => (day >= d0 && day <= d1 ? steady[day - d0]! : (clock.steadyOffset(day) ?? NaN));
+
   // Tables, so that the loops below make no call: each day's scheduled phase (-1: none; phases
-  // follow one another, so at most one a day) and whether it gives doses that day; per phase, the
-  // time index of each minute of the day (+ 1; 0: none); and the day a date-time `from` starts it part-way.
+  // follow one another, so at most one a day) and whether it gives daily doses that day; per phase,
+  // the time index of each minute of the day (+ 1; 0: none); and the day a date-time `from` starts it part-way.
   const phaseOf = new Int16Array(nd).fill(-1);
   const allowed = new Uint8Array(nd);
   const timeAt = new Int16Array(phases.length * 1440); // (a day has up to 1,440 times)
   const partDay = new Float64Array(phases.length).fill(NaN);
+  // `every: Nh` phases: their doses are numbered k from the phase's start; each has a row of the grid
+  // after the daily doses', for the doses k in [kFrom, kEnd) (those expandTimes gives in the days looked at).
+  const intervals: { pi: number; start: Millis; every: number; end: DayNum | undefined; kFrom: number; kEnd: number; row: number }[] = [];
+  let gridSize = nd * width;
+  const lo = clock.startOfDay(d0), hi = clock.startOfDay(d1);
   for (let i = 0; i < phases.length; i++) {
     const p = phases[i]!;
     if (p.asNeeded) continue;
+    const end = phaseEnd(med, i);
+    const a = Math.max(d0, p.from ?? d0), b = Math.min(d1, end ?? d1);
+    if (p.everyMs !== undefined) {
+      if (p.from !== undefined && p.from > d1) continue;
+      if (end !== undefined && end < d0) continue;
+      const start = clock.toInstant(p.from!, p.fromMinute ?? 0);
+      const kFrom = Math.max(0, Math.ceil((lo - start) / p.everyMs));
+      const kEnd = Math.max(kFrom, Math.min(p.count ?? Infinity, Math.ceil((clock.startOfDay(d1 + 1) - start) / p.everyMs)));
+      intervals.push({ pi: i, start, every: p.everyMs, end, kFrom, kEnd, row: gridSize });
+      gridSize += kEnd - kFrom;
+      if (a <= b) phaseOf.fill(i, a - d0, b - d0 + 1);
+      continue;
+    }
     p.times.forEach((t, k) => (timeAt[i * 1440 + t.minute] = k + 1)); // (validation refuses a time listed twice)
     if (p.fromMinute !== undefined) partDay[i] = p.from!;
-    const a = Math.max(d0, p.from ?? d0), b = Math.min(d1, phaseEnd(med, i) ?? d1);
     if (a > b) continue;
     phaseOf.fill(i, a - d0, b - d0 + 1);
     if (p.days || p.monthDays || p.everyDays !== undefined || p.cycle) {
       for (let d = a; d <= b; d++) allowed[d - d0] = dayAllowed(p, d) ? 1 : 0;
     } else allowed.fill(1, a - d0, b - d0 + 1);
   }
-  // The instant of a dose, as expandTimes makes it.
+  // The instant of a daily dose, as expandTimes makes it.
   const doseAt = (day: DayNum, minute: number): Millis => {
     const off = steady[day - d0]!;
     return off === off ? (day * 1440 + minute - off) * MINUTE : clock.toInstant(day, minute);
   };
+  // The slot number of an interval dose at `at`, as expandInterval makes it (its local day and minute,
+  // + 0.5 on the second pass through a repeated hour).
+  const slotAt = (at: Millis): number => {
+    let off = steadyAt(Math.floor(at / DAY));
+    if (off !== off) off = clock.offsetAt(at);
+    const localMs = at + off * MINUTE;
+    const day = Math.floor(localMs / DAY);
+    const minute = Math.floor((localMs - day * DAY) / MINUTE);
+    const fold = steadyAt(day) !== steadyAt(day) && clock.toInstant(day, minute, Math.floor((localMs % MINUTE) / 1000)) !== at;
+    return day * 1440 + minute + (fold ? 0.5 : 0);
+  };
+  // The interval dose whose slot is `key` (its grid index and instant), if any: it is within three hours
+  // of the slot's wall time read with a nearby offset (offsets move by at most two hours).
+  const intervalDose = (key: number): { g: number; at: Millis } | undefined => {
+    const day = Math.floor(key / 1440);
+    const minute = Math.floor(key - day * 1440);
+    let off = steadyAt(day);
+    if (off !== off) off = clock.offsetAt((day * 1440 + minute) * MINUTE);
+    const guess = (day * 1440 + minute - off) * MINUTE;
+    for (const v of intervals) {
+      const kLo = Math.max(v.kFrom, Math.ceil((guess - 3 * HOUR - v.start) / v.every));
+      const kHi = Math.min(v.kEnd - 1, Math.floor((guess + 3 * HOUR - v.start) / v.every));
+      if (v.end !== undefined && day > v.end) continue; // after the phase (expandInterval stops there)
+      for (let k = kLo; k <= kHi; k++) {
+        const at = v.start + k * v.every;
+        if (slotAt(at) === key) return { g: v.row + k - v.kFrom, at };
+      }
+    }
+    return undefined;
+  };
 
   const c = newCounts(n);
   const { taken: takenN, onTime: onTimeN, skipped: skippedN } = c;
-  const grid = new Uint8Array(nd * width);
+  const grid = new Uint8Array(gridSize);
   const extras: number[] = [];
   const asNeeded: number[] = [];
-  const lo = clock.startOfDay(d0), hi = clock.startOfDay(d1);
   const minKey = d0 * 1440, maxKey = (d1 + 1) * 1440;
   const { at: atCol, slot: slotCol, flags: flagsCol } = log;
   const { earlyMs, lateMs } = w;
@@ -144,6 +196,9 @@ export function creditByDay(med: Medication, log: LogColumns, rows: ArrayLike<nu
       if (k >= 0 && !(day === partDay[pi] && minute < phases[pi]!.fromMinute!)) {
         g = (day - d0) * width + k;
         at = doseAt(day, minute);
+      } else if (intervals.length) {
+        const dose = intervalDose(key);
+        if (dose) ({ g, at } = dose);
       }
     } else if (key === key) continue; // it answered a dose outside the days looked at
     if (g < 0) {
@@ -197,6 +252,20 @@ export function creditByDay(med: Medication, log: LogColumns, rows: ArrayLike<nu
       if (day === partDay[pi] && minute < p.fromMinute!) continue; // before a date-time `from`
       if (grid[row + k] !== OPEN) due[i]!++;
       else if (now > doseAt(day, minute) + lateMs) {
+        due[i]!++;
+        missed[i]!++;
+      } else pending[i]!++;
+    }
+  }
+  for (const v of intervals) {
+    for (let k = v.kFrom; k < v.kEnd; k++) {
+      const at = v.start + k * v.every;
+      const day = Math.floor(slotAt(at) / 1440);
+      if (v.end !== undefined && day > v.end) break;
+      const i = day - fromDay;
+      if (i < 0 || i >= n) continue;
+      if (grid[v.row + k - v.kFrom] !== OPEN) due[i]!++;
+      else if (now > at + lateMs) {
         due[i]!++;
         missed[i]!++;
       } else pending[i]!++;

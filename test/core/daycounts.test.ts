@@ -25,7 +25,11 @@ function phase(rnd: () => number, from: number | undefined): string {
   const fromText = from === undefined ? undefined : rnd() < 0.3 ? `${formatDay(from)}T${pick(rnd, ['07:00', '13:00', '20:00'])}` : formatDay(from);
   const f: string[] = [];
   if (kind < 0.08) f.push('asNeeded: true');
-  else if (kind < 0.14) f.push(`every: ${pick(rnd, ['8h', '12h', '36h'])}`);
+  else if (kind < 0.25) {
+    // Every N hours or minutes: short ones put doses in the repeated hour of a fall-back change.
+    f.push(`every: ${pick(rnd, ['30min', '45min', '1h', '8h', '12h', '36h'])}`);
+    if (rnd() < 0.3) f.push(`count: ${1 + Math.floor(rnd() * 60)}`);
+  }
   else {
     const times = new Set<string>();
     const count = 1 + Math.floor(rnd() * 3);
@@ -147,7 +151,33 @@ describe('creditByDay gives the counts of crediting every dose', () => {
     expect(fast.counts).toEqual(want);
   });
 
-  it('declines an `every: Nh` or `count` phase, and an entry it would have to credit by its time', () => {
+  it('an `every: 30min` phase across both 2026 changes in New York: every dose found by its slot, the repeated hour\'s second pass too', () => {
+    const clock = new Clock('America/New_York');
+    const r = regimen('medications:\n  - { id: m, schedule: { every: 30min, from: 2026-01-01T00:00 } }\n');
+    const med = r.medications[0]!;
+    const w = windowOf(r.settings);
+    for (const change of ['2026-03-08', '2026-11-01']) {
+      const day = parseDay(change)!;
+      const doses = expandDays(med, day - 1, day + 1, clock);
+      expect(doses.some((d) => d.slot.length > 16) || change === '2026-03-08').toBe(true); // the fall-back day has fold slots
+      // Every dose taken 10 minutes late, one of them twice (an extra), one skipped.
+      const entries = doses.map((d, i) => entry({ at: d.at + 10 * MINUTE, for: d.slot, status: i === 7 ? 'skipped' : 'taken' }, i));
+      entries.push(entry({ at: doses[5]!.at, for: doses[5]!.slot }, entries.length));
+      const log = columnsOf(entries, r.medications);
+      const rows = rowsByMed(log, 1)[0]!;
+      const now = (day + 2) * DAY;
+      const fast = creditByDay(med, log, rows, day - 1, day + 1, now, clock, w, clock.steadyOffsets(day - 3, day + 9));
+      expect(fast, change).toBeDefined();
+      const state = credit(med, log, rows, day - 1, day + 1, now, clock, w);
+      const want = newCounts(3);
+      countCredited(state, day - 1, want);
+      expect(fast!.counts, change).toEqual(want);
+      expect(fast!.extras, change).toEqual([entries.length - 1]);
+      expect(Array.from(want.missed), change).toEqual([0, 0, 0]);
+    }
+  });
+
+  it('declines a daily phase with `count`, and an entry it would have to credit by its time; counts an `every: Nh` phase', () => {
     const clock = new Clock('America/New_York');
     const day = parseDay('2026-03-01')!;
     const w = { earlyMs: HOUR, lateMs: 2 * HOUR };
@@ -157,7 +187,11 @@ describe('creditByDay gives the counts of crediting every dose', () => {
       return creditByDay(r.medications[0]!, log, rowsByMed(log, 1)[0]!, day, day + 6, (day + 7) * DAY, clock, w, clock.steadyOffsets(day - 2, day + 14));
     };
     const at = clock.toInstant(day + 1, 8 * 60);
-    expect(run('{ every: 8h, from: 2026-02-01T06:00 }', [])).toBeUndefined();
+    const every = run('{ every: 8h, from: 2026-02-01T06:00 }', [entry({ at: clock.toInstant(day + 1, 14 * 60), for: slotKey(day + 1, 14 * 60) }, 0)]);
+    expect(every && Array.from(every.counts.taken)).toEqual([0, 1, 0, 0, 0, 0, 0]);
+    // 06:00, 14:00 and 22:00 each day; at `now` (03-07 19:00 in New York) the last 22:00 is still to come.
+    expect(every && Array.from(every.counts.missed)).toEqual([3, 2, 3, 3, 3, 3, 2]);
+    expect(every && Array.from(every.counts.pending)).toEqual([0, 0, 0, 0, 0, 0, 1]);
     expect(run('{ times: ["08:00"], count: 5, from: 2026-02-27 }', [])).toBeUndefined();
     expect(run('{ times: ["08:00"] }', [entry({ at }, 0)])).toBeUndefined(); // no slot named
     const counted = run('{ times: ["08:00"] }', [entry({ at, for: slotKey(day + 1, 480) }, 0)]);
