@@ -152,7 +152,8 @@ export function creditByDay(med: Medication, log: LogColumns, rows: ArrayLike<nu
     const localMs = at + off * MINUTE;
     const day = Math.floor(localMs / DAY);
     const minute = Math.floor((localMs - day * DAY) / MINUTE);
-    const fold = steadyAt(day) !== steadyAt(day) && clock.toInstant(day, minute, Math.floor((localMs % MINUTE) / 1000)) !== at;
+    const steadyDay = steadyAt(day);
+    const fold = steadyDay !== steadyDay && clock.toInstant(day, minute, Math.floor((localMs % MINUTE) / 1000)) !== at;
     return day * 1440 + minute + (fold ? 0.5 : 0);
   };
   // The interval dose whose slot is `key` (its grid index and instant), if any: it is within three hours

@@ -219,8 +219,11 @@ export class Clock {
    * over years of days, which then read an array instead of asking the clock.
    */
   steadyOffsets(from: DayNum, to: DayNum): Float64Array {
+    // The noon offsets of days from - 1 to to + 1, asked of the zone in one batch, and kept for offsetNoon.
     const noon = new Float64Array(to - from + 3);
-    for (let d = from - 1; d <= to + 1; d++) noon[d - from + 1] = this.offsetNoon(d);
+    for (let i = 0; i < noon.length; i++) noon[i] = (from - 1 + i) * DAY + 12 * HOUR;
+    this.zone.offsets(noon, noon);
+    for (let i = 0; i < noon.length; i++) this.noonOffset.set(from - 1 + i, noon[i]!);
     const out = new Float64Array(to - from + 1);
     for (let i = 0; i < out.length; i++) {
       const o = noon[i + 1]!;

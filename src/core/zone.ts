@@ -23,11 +23,19 @@ export interface ZoneRules {
   readonly name: string;
   /** Offset from UTC in minutes at an instant (UTC+2 is 120). */
   offset(t: number): number;
+  /** offset(t) of each instant, into `out` (for years of days at once). */
+  offsets(ts: Float64Array, out: Float64Array): void;
 }
 
 export function intlZone(name: string): ZoneRules {
   const z = IANA().create(name);
-  return { name, offset: (t) => z.offset(t) };
+  return {
+    name,
+    offset: (t) => z.offset(t),
+    offsets(ts, out) {
+      for (let i = 0; i < ts.length; i++) out[i] = z.offset(ts[i]!);
+    },
+  };
 }
 
 let tzWorks: boolean | undefined;
@@ -57,6 +65,11 @@ export function tzZone(name: string): ZoneRules {
     offset(t) {
       if (process.env.TZ !== name) process.env.TZ = name;
       return -new Date(t).getTimezoneOffset();
+    },
+    offsets(ts, out) {
+      // (Reading process.env costs as much as the look-up: TZ is set once for the whole batch.)
+      if (process.env.TZ !== name) process.env.TZ = name;
+      for (let i = 0; i < ts.length; i++) out[i] = -new Date(ts[i]!).getTimezoneOffset();
     },
   };
 }

@@ -20,6 +20,20 @@ describe('the two zone engines agree', () => {
     expect(wrong.slice(0, 5)).toEqual([]);
   });
 
+  it.each(ZONES)('%s: offsets() of a batch, and Clock.steadyOffsets, agree with one look-up at a time (both engines)', (zone) => {
+    const from = dayFromCivil(2025, 1, 1), to = dayFromCivil(2027, 12, 31);
+    const ts = Float64Array.from({ length: 1000 }, (_, i) => Date.UTC(2025, 0, 1) + i * 26 * 3_600_000 + 17 * 60_000);
+    for (const rules of [tzZone(zone), intlZone(zone)]) {
+      const out = new Float64Array(ts.length);
+      tzZone('Asia/Kolkata').offset(0); // another zone's look-up last: the batch must set its own
+      rules.offsets(ts, out);
+      expect(Array.from(out)).toEqual(Array.from(ts, (t) => rules.offset(t)));
+      const steady = new Clock(zone, rules).steadyOffsets(from, to);
+      const one = new Clock(zone, rules);
+      expect(Array.from(steady)).toEqual(Array.from({ length: to - from + 1 }, (_, i) => one.steadyOffset(from + i) ?? NaN));
+    }
+  });
+
   it('clocks of different zones in one process stay correct when used in turn', () => {
     const ny = new Clock('America/New_York');
     const ldn = new Clock('Europe/London');
