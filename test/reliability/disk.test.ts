@@ -329,7 +329,7 @@ describe('a file on another file system than the temporary folder', () => {
 });
 
 describe('a regimen path that is not a regular file', () => {
-  // Before the fix in src/store/load.ts (readRegimenText), `--file /dev/zero` read forever (6.8 GB in 20 s) and a FIFO blocked.
+  // Before the fix in src/store/load.ts (readSnapshot), `--file /dev/zero` read forever (6.8 GB in 20 s) and a FIFO blocked.
   it('a device (/dev/zero) or a FIFO: exit 74 at once, "is not a regular file", no hang, no memory blow-up', () => {
     const dir = tempDir('meds-special-');
     cleanup.push(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -3,16 +3,16 @@
  * the same regimen (log entries with their `line`), the same warnings, the same
  * errors. Where it cannot be sure, it must hand the file to the full parser.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { MedsError } from '../../src/errors.js';
-import { parseRegimen, type LoadOptions } from '../../src/store/load.js';
+import { loadRegimen, parseRegimen, type LoadOptions } from '../../src/store/load.js';
 import { beforePattern, findLogBlock, strictEntryPattern } from '../../src/store/fastlog.js';
 import { columnsOf } from '../../src/core/doses.js';
 import { readFlowLine as tokenizeFlowLine, resolvePlain } from '../../src/store/fasthead.js';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT, tempDir } from '../helpers/cli.js';
 import { prng } from '../helpers/random.js';
 
 const P = 'regimen.yaml';
@@ -587,6 +587,24 @@ describe('the whole-log pass reads a log of strict lines as the line-by-line sca
       expect(cols.columns, `run ${run}`).toEqual(columnsOf(byLine.regimen.log, byLine.regimen.medications));
       expect(parseRegimen(scanned, P, { logFrom, columns: true }).columns).toEqual(cols.columns);
     }
+  });
+
+  it('as columns from a file (its bytes read numbers by position): the columns read from the text, for ASCII and non-ASCII files', () => {
+    const rnd = prng(31);
+    const dir = tempDir();
+    let built = 0;
+    for (let run = 0; run < 40; run++) {
+      const lines = randomStrictLog(rnd, run % 4 === 0 ? 300 + Math.floor(rnd() * 300) : 1 + Math.floor(rnd() * 80));
+      if (run % 5 === 1) lines.push('- { at: 2026-03-01T08:00Z, med: metformin, status: skipped, reason: "naus\u00e9e \u0122 \u00e9\\"x\\", dose: 9" }'.replace(/\\u([0-9a-f]{4})/g, (_, h) => String.fromCharCode(parseInt(h, 16))));
+      const text = `${HEAD}log:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+      const file = join(dir, `r${run}.yaml`);
+      writeFileSync(file, text);
+      const logFrom = rnd() < 0.3 ? undefined : Date.UTC(2019 + Math.floor(rnd() * 10), Math.floor(rnd() * 12), 1);
+      const fromFile = loadRegimen(file, { logFrom, columns: true });
+      expect(fromFile.columns, `run ${run}`).toEqual(parseRegimen(text, P, { logFrom, columns: true }).columns);
+      if (fromFile.columns!.length) built++;
+    }
+    expect(built).toBeGreaterThan(25);
   });
 
   it('hands a log with one odd line after several runs of old lines to the line scan, with the same result', () => {
