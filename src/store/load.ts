@@ -298,82 +298,136 @@ function readStrictLog(text: string, key: { keyStart: number; keyLineEnd: number
   const from = key.keyLineEnd;
   const len = text.length;
   if (from >= len || text.charCodeAt(from - 1) !== 10) return undefined;
-  let p = from;
-  while (text.charCodeAt(p) === 32) p++;
-  const indent = p - from;
-  const old = cutoff === undefined ? undefined : strictRunPattern([...ids.keys()], indent, cutoff);
-  const fresh = asColumns ? strictRunPattern([...ids.keys()], indent) : undefined;
+  const reader = new StrictLogReader(text, from, strict, ids, canonical, cutoff, asColumns, len - from, countNewlines(text, 0, from) + 1);
   // As columns, the text's characters as bytes (readRow): those read from the file when it is ASCII.
-  const bytes = asColumns ? (ascii ?? Buffer.from(text, 'latin1')) : undefined;
-  const memo: DateMemo = { key: -1, day: 0 };
-  const cutBytes = asColumns && cutoff !== undefined ? Buffer.from(cutoff, 'latin1') : undefined;
-  const firstLine = countNewlines(text, 0, from) + 1;
-  const log: LogEntry[] = [];
-  // As columns, the lines are counted first (at most that many rows); as objects, as each is built
-  // (its index), and the rest at the end.
-  const lines = asColumns ? countNewlines(text, from, len) + 1 : 0;
-  const cols = asColumns ? newColumns(lines) : undefined;
-  const times = new StrictTimes();
-  let built = 0;
-  let pos = from;
-  let counted = asColumns ? len : from; // newlines before `counted`: `index`
-  let index = asColumns ? lines - 1 : 0;
-  let runEnd = -1; // where the last run of old lines ended
-  const atCol = indent + 8; // "- { at: "
-  while (pos < len) {
-    // (A run is tried only where this line's date is old: a log read whole has no old lines.)
-    const isOld = old !== undefined && isBefore(text, pos + atCol, cutoff!);
-    if (isOld) {
-      old.lastIndex = pos;
-      // (A run holding millions of quoted characters is too long for the engine: see testSafely.)
-      if (testSafely(old, text)) {
-        if (!cols) {
+  if (!reader.read(text, from, 0, asColumns ? (ascii ?? Buffer.from(text, 'latin1')) : undefined)) return undefined;
+  return reader.finish(key, len, text.charCodeAt(len - 1) === 10);
+}
+
+/**
+ * readStrictLog's reading, over the whole text or over pieces of it in turn (each whole lines, in
+ * order: loadRegimen reads a file a piece at a time). The first log line gives the indentation.
+ */
+class StrictLogReader {
+  private readonly indent: number;
+  private readonly old: RegExp | undefined;
+  private readonly fresh: RegExp | undefined;
+  private readonly cutBytes: Uint8Array | undefined;
+  private readonly times = new StrictTimes();
+  private readonly memo: DateMemo = { key: -1, day: 0 };
+  private readonly log: LogEntry[] = [];
+  private readonly cols: LogColumns | undefined;
+  private built = 0;
+  private index = 0; // log lines before the piece being read (and, in it, before its `counted`)
+  private lastStart = -1;
+
+  /**
+   * `first` is the text of the first piece and `from` where its log lines start; `bytes` the log's
+   * length in bytes (at least its characters: as columns, a line of 50 makes room enough);
+   * `firstLine` the file line of the first log line.
+   */
+  constructor(
+    first: string,
+    from: number,
+    private readonly strict: RegExp,
+    private readonly ids: Map<string, number>,
+    private readonly canonical: Map<string, string>,
+    private readonly cutoff: string | undefined,
+    asColumns: boolean,
+    bytes: number,
+    private readonly firstLine: number,
+  ) {
+    let p = from;
+    while (first.charCodeAt(p) === 32) p++;
+    this.indent = p - from;
+    this.old = cutoff === undefined ? undefined : strictRunPattern([...ids.keys()], this.indent, cutoff);
+    this.fresh = asColumns ? strictRunPattern([...ids.keys()], this.indent) : undefined;
+    this.cutBytes = asColumns && cutoff !== undefined ? Buffer.from(cutoff, 'latin1') : undefined;
+    // (The shortest strict line, "- { at: 2026-01-01T00:00Z, med: a, status: taken }", has 50 characters.)
+    this.cols = asColumns ? newColumns(Math.floor(bytes / 50) + 1) : undefined;
+  }
+
+  /**
+   * The log lines of s from `from` to its end (whole lines; only the file's last may lack its
+   * newline); s[0] is the text's offset `base`; as columns, `bytes` are s's characters as bytes.
+   * False: a line that is not a strict line at the indentation (the caller reads the log another way).
+   */
+  read(s: string, from: number, base: number, bytes: Uint8Array | undefined): boolean {
+    const { old, fresh, cols, indent, cutoff, cutBytes, strict, ids, memo } = this;
+    const len = s.length;
+    // (In locals while reading; kept in the reader at the end of the piece.)
+    let index = this.index;
+    let built = this.built;
+    let pos = from;
+    let counted = from; // newlines before `counted` are in `index`
+    let runEnd = -1; // where the last run of old lines ended
+    const atCol = indent + 8; // "- { at: "
+    while (pos < len) {
+      // (A run is tried only where this line's date is old: a log read whole has no old lines.)
+      const isOld = old !== undefined && isBefore(s, pos + atCol, cutoff!);
+      if (isOld) {
+        old.lastIndex = pos;
+        // (A run holding millions of quoted characters is too long for the engine: see testSafely.)
+        if (testSafely(old, s)) {
           // A run stops short of 256 lines only before a line it cannot take: so a run that starts
           // where the last one ended follows one of 256 lines, which need no counting.
-          index += pos === runEnd ? 256 : countNewlines(text, counted, pos);
+          index += pos === runEnd ? 256 : countNewlines(s, counted, pos);
           counted = pos;
+          pos = runEnd = old.lastIndex;
+          continue;
         }
-        pos = runEnd = old.lastIndex;
+      }
+      if (cols && !isOld) {
+        // As columns, lines on or after the cutoff are checked a run at a time too, then read by position.
+        fresh!.lastIndex = pos;
+        if (testSafely(fresh!, s)) {
+          const end = fresh!.lastIndex;
+          index += countNewlines(s, counted, pos);
+          while (pos < end) {
+            if (cutBytes === undefined || !bytesBefore(bytes!, pos + atCol, cutBytes)) readRow(s, bytes!, pos + indent, cols, built++, ids, memo);
+            const nl = s.indexOf('\n', pos);
+            if (nl === -1) pos = len;
+            else {
+              index++;
+              pos = nl + 1;
+            }
+          }
+          counted = pos;
+          continue;
+        }
+      }
+      for (let k = 0; k < indent; k++) if (s.charCodeAt(pos + k) !== 32) return false;
+      if (s.charCodeAt(pos + indent) !== 45 /* - */) return false;
+      strict.lastIndex = pos;
+      const e = execSafely(strict, s);
+      if (!e) return false;
+      if (isOld) {
+        // An old line the run could not take (see testSafely): checked, not built.
+        pos = strict.lastIndex + 1;
         continue;
       }
-    }
-    if (cols && !isOld) {
-      // As columns, lines on or after the cutoff are checked a run at a time too, then read by position.
-      fresh!.lastIndex = pos;
-      if (testSafely(fresh!, text)) {
-        const end = fresh!.lastIndex;
-        while (pos < end) {
-          if (cutBytes === undefined || !bytesBefore(bytes!, pos + atCol, cutBytes)) readRow(text, bytes!, pos + indent, cols, built++, ids, memo);
-          const nl = text.indexOf('\n', pos);
-          pos = nl === -1 ? len : nl + 1;
-        }
-        continue;
+      if (cols) readRow(s, bytes!, pos + indent, cols, built, ids, memo);
+      else {
+        index += countNewlines(s, counted, pos);
+        counted = pos;
+        this.log.push(strictEntry(e, index, this.firstLine + index, this.canonical, this.times));
       }
-    }
-    for (let k = 0; k < indent; k++) if (text.charCodeAt(pos + k) !== 32) return undefined;
-    if (text.charCodeAt(pos + indent) !== 45 /* - */) return undefined;
-    strict.lastIndex = pos;
-    const e = execSafely(strict, text);
-    if (!e) return undefined;
-    if (isOld) {
-      // An old line the run could not take (see testSafely): checked, not built.
+      built++;
       pos = strict.lastIndex + 1;
-      continue;
     }
-    if (cols) {
-      readRow(text, bytes!, pos + indent, cols, built, ids, memo);
-    } else {
-      index += countNewlines(text, counted, pos);
-      counted = pos;
-      log.push(strictEntry(e, index, firstLine + index, canonical, times));
-    }
-    built++;
-    pos = strict.lastIndex + 1;
+    this.index = index + countNewlines(s, counted, len);
+    this.built = built;
+    if (len > from) this.lastStart = base + s.lastIndexOf('\n', len - (s.charCodeAt(len - 1) === 10 ? 2 : 1)) + 1;
+    return true;
   }
-  const endsNl = text.charCodeAt(len - 1) === 10;
-  const count = index + countNewlines(text, counted, len) + (endsNl ? 0 : 1);
-  const block: LogBlock = { keyStart: key.keyStart, keyLineEnd: from, end: len, lastEntryEnd: len, indent: ' '.repeat(indent), count, lastStart: text.lastIndexOf('\n', len - (endsNl ? 2 : 1)) + 1 };
-  return { block, log, complete: cols ? count === 0 : built === count, columns: cols && shrunk(cols, built) };
+
+  /** What was read, the text being `end` long (ending with a newline or not). */
+  finish(key: { keyStart: number; keyLineEnd: number }, end: number, endsNl: boolean): { block: LogBlock; log: LogEntry[]; complete: boolean; columns?: LogColumns } {
+    const count = this.index + (endsNl ? 0 : 1);
+    const block: LogBlock = { keyStart: key.keyStart, keyLineEnd: key.keyLineEnd, end, lastEntryEnd: end, indent: ' '.repeat(this.indent), count, lastStart: this.lastStart };
+    const cols = this.cols;
+    return { block, log: this.log, complete: cols ? count === 0 : this.built === count, columns: cols && shrunk(cols, this.built) };
+  }
 }
 
 /** The first n rows of `c` (views, no copy). */
