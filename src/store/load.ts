@@ -127,104 +127,120 @@ const PIECE = 64 * 1024;
 function readInPieces(path: string, opts: LoadOptions): Loaded | undefined {
   let fd: number;
   try {
-    // Non-blocking: opening a FIFO to read would otherwise wait for a writer (fstat then declines it).
+    // Only a regular file is opened (as readSnapshot): opening a FIFO or a device can have effects of
+    // its own. Non-blocking, in case it became one since: fstat then declines it.
+    if (!statSync(path).isFile()) return undefined;
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return undefined; // (readSnapshot reports why)
   }
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > MAX_TEXT) return undefined;
-    const size = opts.pieceBytes ?? PIECE;
-    let buf = Buffer.allocUnsafe(size);
-    let have = 0; // bytes in buf not yet read as text
-    let eof = false;
-    /** Fill buf (to its end, or to the end of the file). */
-    const fill = () => {
-      while (!eof && have < buf.length) {
-        const n = readSync(fd, buf, have, buf.length - have, null);
-        have += n;
-        eof = n === 0;
-      }
-    };
-    /** Where buf's whole lines end (all of it at the end of the file). */
-    const wholeLines = () => (eof ? have : buf.lastIndexOf(10, have - 1) + 1);
-    /** The text of buf[0, cut) and whether its bytes are its characters (ASCII); undefined for CRLF or a BOM. */
-    const piece = (cut: number): { text: string; ascii: boolean } | undefined => {
-      const bytes = buf.subarray(0, cut);
-      if (bytes.indexOf(13) !== -1 || (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)) return undefined;
-      const ascii = isAscii(bytes);
-      return { text: bytes.toString(ascii ? 'latin1' : 'utf8'), ascii };
-    };
-
-    // The head: up to the `log:` line and at least one line after it (a longer head grows buf).
-    let cut: number;
-    let text: string;
-    let ascii: boolean;
-    let key: { keyStart: number; keyLineEnd: number } | undefined;
-    for (;;) {
-      fill();
-      cut = wholeLines();
-      const p = cut > 0 ? piece(cut) : undefined;
-      if (cut > 0 && !p) return undefined;
-      if (p) {
-        ({ text, ascii } = p);
-        key = findLogKey(text);
-        if (key && key.keyLineEnd < text.length) break;
-      }
-      if (eof || buf.length >= 16 * size) return undefined; // no log, an empty one, or a very long head: read whole
-      const bigger = Buffer.allocUnsafe(buf.length * 2);
-      buf.copy(bigger, 0, 0, have);
-      buf = bigger;
-    }
-    const head = text.slice(0, key.keyStart);
-    const raw = readHeadFast(head) as Record<string, unknown> | null | undefined;
-    if (!raw || typeof raw !== 'object' || Array.isArray(raw) || Object.prototype.hasOwnProperty.call(raw, 'log')) return undefined;
-    const { regimen, problems } = validateRegimen({ ...raw, log: [] }, () => undefined);
-    if (!regimen || problems.length) return undefined; // (read whole: problems get their positions)
-
-    const ids = new Map(regimen.medications.map((m) => [m.id, m.index]));
-    const canonical = new Map(regimen.medications.map((m) => [m.id, m.id]));
-    const logFrom = typeof opts.logFrom === 'function' ? opts.logFrom(regimen) : opts.logFrom;
-    const cutoff = logFrom !== undefined ? cutoffText(logFrom, new Clock(regimen.patient.timezone)) : undefined;
-    const strict = strictEntryPattern([...ids.keys()], true);
-    const columns = !!opts.columns;
-    const reader = new StrictLogReader(text, key.keyLineEnd, strict, ids, canonical, cutoff, columns, st.size, countNewlines(text, 0, key.keyLineEnd) + 1);
-    let base = 0; // the text offset of the piece's first character
-    let from = key.keyLineEnd;
-    let endsNl: boolean;
-    for (;;) {
-      // As columns, the piece's characters as bytes (readRow): buf's own when they are ASCII.
-      if (!reader.read(text, from, base, columns ? (ascii ? buf.subarray(0, cut) : Buffer.from(text, 'latin1')) : undefined)) return undefined;
-      endsNl = text.charCodeAt(text.length - 1) === 10;
-      base += text.length;
-      buf.copyWithin(0, cut, have);
-      have -= cut;
-      fill();
-      if (have === 0) break;
-      cut = wholeLines();
-      if (cut === 0) return undefined; // a line longer than a piece: read whole
-      const p = piece(cut);
-      if (!p) return undefined;
-      ({ text, ascii } = p);
-      from = 0;
-    }
-    const { block, log, complete, columns: cols } = reader.finish(key, base, endsNl);
-    regimen.log = log;
-    const loaded = { path, regimen, warnings: [], value: raw, logBlock: block, logCount: block.count, logComplete: complete, columns: cols } as Omit<Loaded, 'doc' | 'lineCounter' | 'text'>;
-    let lazy: { doc: Document.Parsed; lc: LineCounter } | undefined;
-    return Object.defineProperties(loaded, {
-      doc: { get: () => (lazy ??= parseDoc(head, path)).doc, enumerable: true },
-      lineCounter: { get: () => (lazy ??= parseDoc(head, path)).lc, enumerable: true },
-      text: {
-        get: () => {
-          throw new Error('internal: loadRegimen read the file in pieces and kept no text (an edit reads the file itself)');
-        },
-      },
-    }) as Loaded;
+    return readPieces(fd, path, opts);
+  } catch (err) {
+    if (err instanceof MedsError) throw err;
+    return undefined; // a read that failed: readSnapshot reports it (review finding: it surfaced as an internal error)
   } finally {
     closeSync(fd);
   }
+}
+
+/** readInPieces's reading, from the open file. */
+function readPieces(fd: number, path: string, opts: LoadOptions): Loaded | undefined {
+  const st = fstatSync(fd);
+  if (!st.isFile() || st.size > MAX_TEXT) return undefined;
+  const size = opts.pieceBytes ?? PIECE;
+  let buf = Buffer.allocUnsafe(size);
+  let have = 0; // bytes in buf not yet read as text
+  let left = st.size; // bytes of the file not read yet
+  let eof = false;
+  /**
+   * Fill buf (to its end, or to the end of the file as fstat saw it: what another program appends
+   * meanwhile is not read, as readFileSync would not; review finding: it overran the columns made
+   * for that size).
+   */
+  const fill = () => {
+    while (!eof && have < buf.length) {
+      const n = readSync(fd, buf, have, Math.min(buf.length - have, left), null);
+      have += n;
+      left -= n;
+      eof = n === 0 || left === 0;
+    }
+  };
+  /** Where buf's whole lines end (all of it at the end of the file). */
+  const wholeLines = () => (eof ? have : buf.lastIndexOf(10, have - 1) + 1);
+  /** The text of buf[0, cut) and whether its bytes are its characters (ASCII); undefined for CRLF or a BOM. */
+  const piece = (cut: number): { text: string; ascii: boolean } | undefined => {
+    const bytes = buf.subarray(0, cut);
+    if (bytes.indexOf(13) !== -1 || (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)) return undefined;
+    const ascii = isAscii(bytes);
+    return { text: bytes.toString(ascii ? 'latin1' : 'utf8'), ascii };
+  };
+
+  // The head: up to the `log:` line and at least one line after it (a longer head grows buf).
+  let cut: number;
+  let text: string;
+  let ascii: boolean;
+  let key: { keyStart: number; keyLineEnd: number } | undefined;
+  for (;;) {
+    fill();
+    cut = wholeLines();
+    const p = cut > 0 ? piece(cut) : undefined;
+    if (cut > 0 && !p) return undefined;
+    if (p) {
+      ({ text, ascii } = p);
+      key = findLogKey(text);
+      if (key && key.keyLineEnd < text.length) break;
+    }
+    if (eof || buf.length >= 16 * size) return undefined; // no log, an empty one, or a very long head: read whole
+    const bigger = Buffer.allocUnsafe(buf.length * 2);
+    buf.copy(bigger, 0, 0, have);
+    buf = bigger;
+  }
+  const head = text.slice(0, key.keyStart);
+  const raw = readHeadFast(head) as Record<string, unknown> | null | undefined;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw) || Object.prototype.hasOwnProperty.call(raw, 'log')) return undefined;
+  const { regimen, problems } = validateRegimen({ ...raw, log: [] }, () => undefined);
+  if (!regimen || problems.length) return undefined; // (read whole: problems get their positions)
+
+  const ids = new Map(regimen.medications.map((m) => [m.id, m.index]));
+  const canonical = new Map(regimen.medications.map((m) => [m.id, m.id]));
+  const logFrom = typeof opts.logFrom === 'function' ? opts.logFrom(regimen) : opts.logFrom;
+  const cutoff = logFrom !== undefined ? cutoffText(logFrom, new Clock(regimen.patient.timezone)) : undefined;
+  const strict = strictEntryPattern([...ids.keys()], true);
+  const columns = !!opts.columns;
+  const reader = new StrictLogReader(text, key.keyLineEnd, strict, ids, canonical, cutoff, columns, st.size, countNewlines(text, 0, key.keyLineEnd) + 1);
+  let base = 0; // the text offset of the piece's first character
+  let from = key.keyLineEnd;
+  let endsNl: boolean;
+  for (;;) {
+    // As columns, the piece's characters as bytes (readRow): buf's own when they are ASCII.
+    if (!reader.read(text, from, base, columns ? (ascii ? buf.subarray(0, cut) : Buffer.from(text, 'latin1')) : undefined)) return undefined;
+    endsNl = text.charCodeAt(text.length - 1) === 10;
+    base += text.length;
+    buf.copyWithin(0, cut, have);
+    have -= cut;
+    fill();
+    if (have === 0) break;
+    cut = wholeLines();
+    if (cut === 0) return undefined; // a line longer than a piece: read whole
+    const p = piece(cut);
+    if (!p) return undefined;
+    ({ text, ascii } = p);
+    from = 0;
+  }
+  const { block, log, complete, columns: cols } = reader.finish(key, base, endsNl);
+  regimen.log = log;
+  const loaded = { path, regimen, warnings: [], value: raw, logBlock: block, logCount: block.count, logComplete: complete, columns: cols } as Omit<Loaded, 'doc' | 'lineCounter' | 'text'>;
+  let lazy: { doc: Document.Parsed; lc: LineCounter } | undefined;
+  return Object.defineProperties(loaded, {
+    doc: { get: () => (lazy ??= parseDoc(head, path)).doc, enumerable: true },
+    lineCounter: { get: () => (lazy ??= parseDoc(head, path)).lc, enumerable: true },
+    text: {
+      get: () => {
+        throw new Error('internal: loadRegimen read the file in pieces and kept no text (an edit reads the file itself)');
+      },
+    },
+  }) as Loaded;
 }
 
 const PARSE_OPTS = { uniqueKeys: true, strict: true, prettyErrors: false, keepSourceTokens: false } as const;

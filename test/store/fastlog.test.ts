@@ -3,7 +3,7 @@
  * the same regimen (log entries with their `line`), the same warnings, the same
  * errors. Where it cannot be sure, it must hand the file to the full parser.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
@@ -639,6 +639,30 @@ describe('the whole-log pass reads a log of strict lines as the line-by-line sca
         }
       }
     }
+  });
+
+  it('loadRegimen reads the file as it was when opened: lines another program appends meanwhile are not read (review finding: they overran the columns)', () => {
+    const file = join(tempDir(), 'growing.yaml');
+    const line = '  - { at: 2026-03-01T08:00Z, med: metformin, status: taken }\n';
+    const before = `${HEAD}log:\n${line.repeat(2000)}`;
+    writeFileSync(file, before);
+    // logFrom is asked once the head is read, after the file's size was taken: an append then is "meanwhile".
+    const l = loadRegimen(file, { columns: true, pieceBytes: 4096, logFrom: () => (appendFileSync(file, line.repeat(5000)), 0) });
+    expect(l.columns).toEqual(parseRegimen(before, file, { columns: true, logFrom: 0 }).columns);
+    expect(l.logCount).toBe(2000);
+  });
+
+  it.runIf(process.platform === 'linux')('loadRegimen reports a read that fails as readSnapshot does (exit 74), not as an internal error (review finding)', () => {
+    // /proc/self/mem opens as a regular file, and reading it from offset 0 fails (EIO).
+    const err = (() => {
+      try {
+        loadRegimen('/proc/self/mem');
+      } catch (e) {
+        return e as MedsError;
+      }
+    })();
+    expect(err).toBeInstanceOf(MedsError);
+    expect([err!.code, err!.exitCode]).toEqual(['read-failed', 74]);
   });
 
   it('loadRegimen reads whole, as parseRegimen decides, any file not read in pieces (CRLF, BOM, comments or keys after the log, problems, a line longer than a piece)', () => {
