@@ -57,9 +57,9 @@ export interface DoseMetrics {
   dosingDays: number; // complete days with doses scheduled
   correctDays: number; // of those, days with exactly the scheduled number of doses taken
   correctDosingDays: number | null; // correctDays / dosingDays
-  longestGapDays: number; // see longestGap()
+  longestGapDays: number; // see dayMetrics
   longestGap?: { from: DayNum; to: DayNum }; // first and last day of that gap
-  currentStreakDays: number; // see currentStreak()
+  currentStreakDays: number; // see dayMetrics
   /** Per-day settled scheduled doses and doses taken, index 0 = fromDay (for monthly summaries). */
   daily: { scheduled: Uint16Array; taken: Uint16Array };
 }
@@ -152,7 +152,7 @@ function dayMetrics(c: DayCounts) {
     sMissed += missed[i]!;
     sPending += p;
     sExtra += x;
-    if (d === 0 || p !== 0) continue; // not a dosing day
+    if (!isDosingDay(d, p)) continue;
     dosingDays++;
     // "exactly the scheduled number": extra takes that day make it wrong too.
     if (t + x === d) correctDays++;
@@ -168,12 +168,15 @@ function dayMetrics(c: DayCounts) {
   }
   let streak = 0;
   for (let i = n - 1; i >= 0; i--) {
-    if (due[i] === 0 || pending[i] !== 0) continue;
+    if (!isDosingDay(due[i]!, pending[i]!)) continue;
     if (taken[i]! < due[i]!) break;
     streak++;
   }
   return { sDue, sTaken, sOnTime, sSkipped, sMissed, sPending, sExtra, dosingDays, correctDays, gap: best, gapFrom: bestFrom, gapTo: bestTo, streak };
 }
+
+/** A day with doses scheduled (`due`) and none still pending: a dosing day. */
+const isDosingDay = (due: number, pending: number) => due > 0 && pending === 0;
 
 /** The picture's cell of each day. */
 function cellsOf(c: DayCounts): DayCell[] {
@@ -317,7 +320,7 @@ export function adherence(
   const byMed = rowsByMed(log, regimen.medications.length);
   const meds = opts.med !== undefined ? [findMed(regimen, opts.med)] : regimen.medications;
   const total = newCounts(n);
-  const steady = n > 0 ? clock.steadyOffsets(fromDay - 2, toDay + 8) : new Float64Array(0); // (creditByDay's)
+  const steady = n > 0 ? clock.steadyOffsets(fromDay - 2, toDay + 8) : new Float64Array(0); // (the days creditByDay looks at)
   const out: MedAdherence[] = [];
   let scheduledMeds = 0, dosingDays = 0, correctDays = 0; // medication-days, for overall correct dosing
 

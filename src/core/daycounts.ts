@@ -100,6 +100,7 @@ export function creditByDay(med: Medication, log: LogColumns, rows: ArrayLike<nu
   const d0 = fromDay - 2, d1 = toDay + 8; // the days looked at
   const nd = d1 - d0 + 1;
   const n = toDay - fromDay + 1;
+  if (steady.length !== nd) throw new Error('internal: creditByDay needs clock.steadyOffsets(fromDay - 2, toDay + 8)');
   /** The steady offset of a day (see Clock.steadyOffset), NaN when there is none. */
   const steadyAt = (day: DayNum): number => (day >= d0 && day <= d1 ? steady[day - d0]! : (clock.steadyOffset(day) ?? NaN));
 
@@ -156,22 +157,29 @@ export function creditByDay(med: Medication, log: LogColumns, rows: ArrayLike<nu
     const fold = steadyDay !== steadyDay && clock.toInstant(day, minute, Math.floor((localMs % MINUTE) / 1000)) !== at;
     return day * 1440 + minute + (fold ? 0.5 : 0);
   };
-  // The interval dose whose slot is `key` (its grid index and instant), if any: it is within three hours
-  // of the slot's wall time read with a nearby offset (offsets move by at most two hours).
+  // The interval dose whose slot is `key` (its grid index and instant), if any. It is the wall time
+  // read with the day's offset; near a change of offset, with the offset of the day before, of the day
+  // itself or of the day after (a zone can jump a whole day: Pacific/Apia skipped 2011-12-30), each
+  // give or take three hours. The first in time of the doses with that slot, as credit finds it.
   const intervalDose = (key: number): { g: number; at: Millis } | undefined => {
     const day = Math.floor(key / 1440);
     const minute = Math.floor(key - day * 1440);
-    let off = steadyAt(day);
-    if (off !== off) off = clock.offsetAt((day * 1440 + minute) * MINUTE);
-    const guess = (day * 1440 + minute - off) * MINUTE;
+    const wall = (day * 1440 + minute) * MINUTE;
+    const steadyOff = steadyAt(day);
+    const offs = steadyOff === steadyOff ? [steadyOff] : [-1, 0, 1].map((k) => clock.offsetAt(wall + (k * 24 - minute / 60 + 12) * HOUR));
+    let found: { g: number; at: Millis } | undefined;
     for (const v of intervals) {
-      const kLo = Math.max(v.kFrom, Math.ceil((guess - 3 * HOUR - v.start) / v.every));
-      const kHi = Math.min(v.kEnd - 1, Math.floor((guess + 3 * HOUR - v.start) / v.every));
       if (v.end !== undefined && day > v.end) continue; // after the phase (expandInterval stops there)
-      for (let k = kLo; k <= kHi; k++) {
-        const at = v.start + k * v.every;
-        if (slotAt(at) === key) return { g: v.row + k - v.kFrom, at };
+      for (const off of offs) {
+        const guess = wall - off * MINUTE;
+        const kLo = Math.max(v.kFrom, Math.ceil((guess - 3 * HOUR - v.start) / v.every));
+        const kHi = Math.min(v.kEnd - 1, Math.floor((guess + 3 * HOUR - v.start) / v.every));
+        for (let k = kLo; k <= kHi; k++) {
+          const at = v.start + k * v.every;
+          if ((!found || at < found.at) && slotAt(at) === key) found = { g: v.row + k - v.kFrom, at };
+        }
       }
+      if (found) return found;
     }
     return undefined;
   };

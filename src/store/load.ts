@@ -58,6 +58,9 @@ export interface Loaded {
   columns?: LogColumns;
 }
 
+/** A file read by a command that does not write it (loadRegimen): no text is kept. */
+export type ReadLoaded = Omit<Loaded, 'text'>;
+
 /** What identifies one version of the file on disk: a write (ours or an editor's) changes it. */
 export interface FileStamp {
   dev: bigint;
@@ -103,9 +106,9 @@ export function readSnapshot(path: string): { text: string; stamp: FileStamp; as
 /**
  * Read and check a regimen file for a command that does not write it. The usual file is read a
  * piece at a time (readInPieces), never whole; any other is read whole and parsed (parseRegimen).
- * The result has no `text`: an edit reads the file itself (transaction.ts mutate).
+ * The result has no `text` (ReadLoaded): an edit reads the file itself (transaction.ts mutate).
  */
-export function loadRegimen(path: string, opts: LoadOptions = {}): Loaded {
+export function loadRegimen(path: string, opts: LoadOptions = {}): ReadLoaded {
   const inPieces = opts.full || opts.yamlHead ? undefined : readInPieces(path, opts);
   if (inPieces) return inPieces;
   const { text, ascii } = readSnapshot(path);
@@ -124,7 +127,7 @@ const PIECE = 64 * 1024;
  * log, CRLF, a byte-order mark, a line longer than a piece): loadRegimen then reads it whole, and
  * parseRegimen decides and reports, as for every file before.
  */
-function readInPieces(path: string, opts: LoadOptions): Loaded | undefined {
+function readInPieces(path: string, opts: LoadOptions): ReadLoaded | undefined {
   let fd: number;
   try {
     // Only a regular file is opened (as readSnapshot): opening a FIFO or a device can have effects of
@@ -137,15 +140,16 @@ function readInPieces(path: string, opts: LoadOptions): Loaded | undefined {
   try {
     return readPieces(fd, path, opts);
   } catch (err) {
-    if (err instanceof MedsError) throw err;
-    return undefined; // a read that failed: readSnapshot reports it (review finding: it surfaced as an internal error)
+    // A read that failed (an errno): readSnapshot reports it (review finding: it surfaced as an internal error).
+    if (typeof (err as NodeJS.ErrnoException).code === 'string' && !(err instanceof MedsError)) return undefined;
+    throw err;
   } finally {
     closeSync(fd);
   }
 }
 
 /** readInPieces's reading, from the open file. */
-function readPieces(fd: number, path: string, opts: LoadOptions): Loaded | undefined {
+function readPieces(fd: number, path: string, opts: LoadOptions): ReadLoaded | undefined {
   const st = fstatSync(fd);
   if (!st.isFile() || st.size > MAX_TEXT) return undefined;
   const size = opts.pieceBytes ?? PIECE;
@@ -231,16 +235,16 @@ function readPieces(fd: number, path: string, opts: LoadOptions): Loaded | undef
   const { block, log, complete, columns: cols } = reader.finish(key, base, endsNl);
   regimen.log = log;
   const loaded = { path, regimen, warnings: [], value: raw, logBlock: block, logCount: block.count, logComplete: complete, columns: cols } as Omit<Loaded, 'doc' | 'lineCounter' | 'text'>;
-  let lazy: { doc: Document.Parsed; lc: LineCounter } | undefined;
-  return Object.defineProperties(loaded, {
-    doc: { get: () => (lazy ??= parseDoc(head, path)).doc, enumerable: true },
-    lineCounter: { get: () => (lazy ??= parseDoc(head, path)).lc, enumerable: true },
-    text: {
+  // (No text is kept: ReadLoaded has none, and a getter says so to any code that asks all the same.)
+  return withLazyDoc(
+    Object.defineProperty(loaded, 'text', {
       get: () => {
         throw new Error('internal: loadRegimen read the file in pieces and kept no text (an edit reads the file itself)');
       },
-    },
-  }) as Loaded;
+    }),
+    head,
+    path,
+  );
 }
 
 const PARSE_OPTS = { uniqueKeys: true, strict: true, prettyErrors: false, keepSourceTokens: false } as const;
@@ -361,7 +365,8 @@ function parseFastAs(text: string, path: string, key: { keyStart: number; keyLin
   const cutoff = logFrom !== undefined ? cutoffText(logFrom, clock) : undefined;
   const checker = new Checker(locate);
   const strict = strictEntryPattern([...ids.keys()], true);
-  const whole = tail ? undefined : readStrictLog(text, key, strict, ids, canonical, cutoff, !!opts.columns, opts.bytes);
+  const bytes = opts.bytes?.length === text.length ? opts.bytes : undefined; // (only the text's own bytes)
+  const whole = tail ? undefined : readStrictLog(text, key, strict, ids, canonical, cutoff, !!opts.columns, bytes);
   let block: LogBlock;
   let log: LogEntry[];
   let complete: boolean;
@@ -383,12 +388,19 @@ function parseFastAs(text: string, path: string, key: { keyStart: number; keyLin
   if (opts.columns) columns ??= columnsOf(log, regimen.medications);
   const loaded = { path, text, regimen, warnings: all, value: raw, logBlock: block, logCount: block.count, logComplete: complete, columns } as Omit<Loaded, 'doc' | 'lineCounter'>;
   if (parsed) return { ...loaded, doc: parsed.doc, lineCounter: parsed.lc };
-  // The yaml document of a head read by the subset reader is made only if a caller asks for it.
+  return withLazyDoc(loaded, head, path);
+}
+
+/**
+ * `loaded` with its `doc` and `lineCounter`: the yaml document of its head (read by the subset
+ * reader), made only if a caller asks for it.
+ */
+function withLazyDoc<T extends object>(loaded: T, head: string, path: string): T & Pick<Loaded, 'doc' | 'lineCounter'> {
   let lazy: { doc: Document.Parsed; lc: LineCounter } | undefined;
   return Object.defineProperties(loaded, {
     doc: { get: () => (lazy ??= parseDoc(head, path)).doc, enumerable: true },
     lineCounter: { get: () => (lazy ??= parseDoc(head, path)).lc, enumerable: true },
-  }) as Loaded;
+  }) as T & Pick<Loaded, 'doc' | 'lineCounter'>;
 }
 
 /**
@@ -462,9 +474,9 @@ class StrictLogReader {
   private lastStart = -1;
 
   /**
-   * `first` is the text of the first piece and `from` where its log lines start; `bytes` the log's
-   * length in bytes (at least its characters: as columns, a line of 50 makes room enough);
-   * `firstLine` the file line of the first log line.
+   * `first` is the text of the first piece and `from` where its log lines start; `room` at least the
+   * log's length in characters (the file's size in bytes will do: as columns, a row for every 50
+   * characters is room enough); `firstLine` the file line of the first log line.
    */
   constructor(
     first: string,
@@ -474,7 +486,7 @@ class StrictLogReader {
     private readonly canonical: Map<string, string>,
     private readonly cutoff: string | undefined,
     asColumns: boolean,
-    bytes: number,
+    room: number,
     private readonly firstLine: number,
   ) {
     let p = from;
@@ -484,7 +496,7 @@ class StrictLogReader {
     this.fresh = asColumns ? strictRunPattern([...ids.keys()], this.indent) : undefined;
     this.cutBytes = asColumns && cutoff !== undefined ? Buffer.from(cutoff, 'latin1') : undefined;
     // (The shortest strict line, "- { at: 2026-01-01T00:00Z, med: a, status: taken }", has 50 characters.)
-    this.cols = asColumns ? newColumns(Math.floor(bytes / 50) + 1) : undefined;
+    this.cols = asColumns ? newColumns(Math.floor(room / 50) + 1) : undefined;
   }
 
   /**
@@ -581,6 +593,19 @@ interface DateMemo {
   day: DayNum;
 }
 
+/** The day number of the YYYY-MM-DD at b[p] (bytes), through the memo. */
+function dayAt(b: Uint8Array, p: number, memo: DateMemo): DayNum {
+  const y = (b[p]! - 48) * 1000 + (b[p + 1]! - 48) * 100 + (b[p + 2]! - 48) * 10 + b[p + 3]! - 48;
+  const mo = (b[p + 5]! - 48) * 10 + b[p + 6]! - 48;
+  const d = (b[p + 8]! - 48) * 10 + b[p + 9]! - 48;
+  const key = (y * 13 + mo) * 32 + d;
+  if (key !== memo.key) {
+    memo.key = key;
+    memo.day = dayFromCivil(y, mo, d);
+  }
+  return memo.day;
+}
+
 /**
  * Row r of the columns from a line the strict pattern accepted, read by position: the pattern fixed
  * the line's shape, so nothing is checked again and no group or substring is made (but the id's).
@@ -591,15 +616,7 @@ interface DateMemo {
 function readRow(text: string, b: Uint8Array, p: number, c: LogColumns, r: number, ids: Map<string, number>, memo: DateMemo): void {
   p += 8; // "- { at: "
   // YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM)
-  let y = (b[p]! - 48) * 1000 + (b[p + 1]! - 48) * 100 + (b[p + 2]! - 48) * 10 + b[p + 3]! - 48;
-  let mo = (b[p + 5]! - 48) * 10 + b[p + 6]! - 48;
-  let d = (b[p + 8]! - 48) * 10 + b[p + 9]! - 48;
-  let key = (y * 13 + mo) * 32 + d;
-  if (key !== memo.key) {
-    memo.key = key;
-    memo.day = dayFromCivil(y, mo, d);
-  }
-  let t = memo.day * DAY + ((b[p + 11]! - 48) * 10 + b[p + 12]! - 48) * HOUR + ((b[p + 14]! - 48) * 10 + b[p + 15]! - 48) * MINUTE;
+  let t = dayAt(b, p, memo) * DAY + ((b[p + 11]! - 48) * 10 + b[p + 12]! - 48) * HOUR + ((b[p + 14]! - 48) * 10 + b[p + 15]! - 48) * MINUTE;
   p += 16;
   if (b[p] === 58 /* : */) {
     t += ((b[p + 1]! - 48) * 10 + b[p + 2]! - 48) * 1000;
@@ -621,15 +638,7 @@ function readRow(text: string, b: Uint8Array, p: number, c: LogColumns, r: numbe
     // YYYY-MM-DDTHH:MM[:SS][±HH:MM]; with an offset (length 22 or 25) it is a fold's slot: + 0.5
     p += 5;
     q = text.indexOf(',', p);
-    y = (b[p]! - 48) * 1000 + (b[p + 1]! - 48) * 100 + (b[p + 2]! - 48) * 10 + b[p + 3]! - 48;
-    mo = (b[p + 5]! - 48) * 10 + b[p + 6]! - 48;
-    d = (b[p + 8]! - 48) * 10 + b[p + 9]! - 48;
-    key = (y * 13 + mo) * 32 + d;
-    if (key !== memo.key) {
-      memo.key = key;
-      memo.day = dayFromCivil(y, mo, d);
-    }
-    const slot = memo.day * 1440 + ((b[p + 11]! - 48) * 10 + b[p + 12]! - 48) * 60 + (b[p + 14]! - 48) * 10 + b[p + 15]! - 48;
+    const slot = dayAt(b, p, memo) * 1440 + ((b[p + 11]! - 48) * 10 + b[p + 12]! - 48) * 60 + (b[p + 14]! - 48) * 10 + b[p + 15]! - 48;
     c.slot[r] = q - p > 19 ? slot + 0.5 : slot;
     p = q + 2;
   } else c.slot[r] = NaN;
@@ -707,32 +716,26 @@ function bytesBefore(b: Uint8Array, col: number, cutoff: Uint8Array): boolean {
 }
 
 /**
- * Numbers of the date-times the strict pattern accepted, by arithmetic on their characters: the
- * same results as parseInstant and slotNumber (core/time.ts), without a regular expression. Each
- * reads the text at an offset (no substring). The last date's day number is kept, as a log has a
- * dozen entries a day.
+ * The instants of the date-times the strict pattern accepted (strictEntry), by arithmetic on their
+ * characters: the same results as parseInstant (core/time.ts), without a regular expression. The last
+ * date's day number is kept, as a log has a dozen entries a day. (readRow does the same on bytes.)
  */
 class StrictTimes {
   private date = '-'; // (no date starts with it)
   private day = 0;
 
-  /** The day number of the YYYY-MM-DD at s[i]. */
-  private dayAt(s: string, i: number): DayNum {
-    if (!s.startsWith(this.date, i)) {
-      this.date = s.slice(i, i + 10);
-      const y = (s.charCodeAt(i) - 48) * 1000 + (s.charCodeAt(i + 1) - 48) * 100 + (s.charCodeAt(i + 2) - 48) * 10 + s.charCodeAt(i + 3) - 48;
-      this.day = dayFromCivil(y, (s.charCodeAt(i + 5) - 48) * 10 + s.charCodeAt(i + 6) - 48, (s.charCodeAt(i + 8) - 48) * 10 + s.charCodeAt(i + 9) - 48);
+  /** YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM) as an instant. */
+  instant(s: string): Millis {
+    if (!s.startsWith(this.date)) {
+      this.date = s.slice(0, 10);
+      const y = (s.charCodeAt(0) - 48) * 1000 + (s.charCodeAt(1) - 48) * 100 + (s.charCodeAt(2) - 48) * 10 + s.charCodeAt(3) - 48;
+      this.day = dayFromCivil(y, (s.charCodeAt(5) - 48) * 10 + s.charCodeAt(6) - 48, (s.charCodeAt(8) - 48) * 10 + s.charCodeAt(9) - 48);
     }
-    return this.day;
-  }
-
-  /** YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM) at s[i] as an instant. */
-  instant(s: string, i = 0): Millis {
-    let t = this.dayAt(s, i) * DAY + ((s.charCodeAt(i + 11) - 48) * 10 + s.charCodeAt(i + 12) - 48) * HOUR + ((s.charCodeAt(i + 14) - 48) * 10 + s.charCodeAt(i + 15) - 48) * MINUTE;
-    let z = i + 16;
+    let t = this.day * DAY + ((s.charCodeAt(11) - 48) * 10 + s.charCodeAt(12) - 48) * HOUR + ((s.charCodeAt(14) - 48) * 10 + s.charCodeAt(15) - 48) * MINUTE;
+    let z = 16;
     if (s.charCodeAt(z) === 58 /* : */) {
-      t += ((s.charCodeAt(i + 17) - 48) * 10 + s.charCodeAt(i + 18) - 48) * 1000;
-      z = i + 19;
+      t += ((s.charCodeAt(17) - 48) * 10 + s.charCodeAt(18) - 48) * 1000;
+      z = 19;
     }
     const sign = s.charCodeAt(z);
     if (sign !== 90 /* Z */) {
@@ -740,12 +743,6 @@ class StrictTimes {
       t -= (sign === 45 /* - */ ? -off : off) * MINUTE;
     }
     return t;
-  }
-
-  /** The slot s[i, end) (YYYY-MM-DDTHH:MM[:SS][±HH:MM]) as its number; with an offset (length 22 or 25) it is a fold's: + 0.5. */
-  slot(s: string, i = 0, end = s.length): number {
-    const base = this.dayAt(s, i) * 1440 + ((s.charCodeAt(i + 11) - 48) * 10 + s.charCodeAt(i + 12) - 48) * 60 + (s.charCodeAt(i + 14) - 48) * 10 + s.charCodeAt(i + 15) - 48;
-    return end - i > 19 ? base + 0.5 : base;
   }
 }
 

@@ -122,7 +122,6 @@ describe('creditByDay gives the counts of crediting every dose', () => {
       if (want.pending.some((x) => x > 0)) withPending++;
       if (state.extras.length) withExtras++;
     }
-    console.log(`[daycounts] ${JSON.stringify({ compared, declined, invalid, withMissed, withPending, withExtras })}`);
     // Not vacuous: most cases compared, with every kind of count; the others declined.
     expect(compared).toBeGreaterThan(700);
     expect(declined).toBeGreaterThan(50);
@@ -175,6 +174,27 @@ describe('creditByDay gives the counts of crediting every dose', () => {
       expect(fast!.extras, change).toEqual([entries.length - 1]);
       expect(Array.from(want.missed), change).toEqual([0, 0, 0]);
     }
+  });
+
+  it('an `every: 5h` phase across the day Pacific/Apia skipped (2011-12-30): every dose found by its slot', () => {
+    const clock = new Clock('Pacific/Apia');
+    const r = regimen('medications:\n  - { id: m, schedule: { every: 5h, from: 2011-12-01T00:00 } }\n', 'Pacific/Apia');
+    const med = r.medications[0]!;
+    const w = windowOf(r.settings);
+    const day = parseDay('2011-12-30')!;
+    const doses = expandDays(med, day - 2, day + 2, clock);
+    const entries = doses.map((d, i) => entry({ at: d.at + 5 * MINUTE, for: d.slot, extra: i % 2 === 0 }, i));
+    const log = columnsOf(entries, r.medications);
+    const rows = rowsByMed(log, 1)[0]!;
+    const now = (day + 4) * DAY;
+    const fast = creditByDay(med, log, rows, day - 2, day + 2, now, clock, w, clock.steadyOffsets(day - 4, day + 10));
+    expect(fast).toBeDefined();
+    const state = credit(med, log, rows, day - 2, day + 2, now, clock, w);
+    const want = newCounts(5);
+    countCredited(state, day - 2, want);
+    expect(fast!.counts).toEqual(want);
+    expect(fast!.extras).toEqual([]);
+    expect(Array.from(want.taken).reduce((a, b) => a + b, 0)).toBe(doses.length);
   });
 
   it('declines a daily phase with `count`, and an entry it would have to credit by its time; counts an `every: Nh` phase', () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { MedsError } from '../../src/errors.js';
-import { loadRegimen, parseRegimen, type Loaded, type LoadOptions } from '../../src/store/load.js';
+import { loadRegimen, parseRegimen, type LoadOptions, type ReadLoaded } from '../../src/store/load.js';
 import { beforePattern, findLogBlock, strictEntryPattern } from '../../src/store/fastlog.js';
 import { columnsOf } from '../../src/core/doses.js';
 import { readFlowLine as tokenizeFlowLine, resolvePlain } from '../../src/store/fasthead.js';
@@ -589,7 +589,7 @@ describe('the whole-log pass reads a log of strict lines as the line-by-line sca
     }
   });
 
-  it('as columns from a file (its bytes read numbers by position): the columns read from the text, for ASCII and non-ASCII files', () => {
+  it('as columns, numbers read by position from the file\'s bytes (whole or in pieces) equal those read from the text, for ASCII and non-ASCII files', () => {
     const rnd = prng(31);
     const dir = tempDir();
     let built = 0;
@@ -600,8 +600,12 @@ describe('the whole-log pass reads a log of strict lines as the line-by-line sca
       const file = join(dir, `r${run}.yaml`);
       writeFileSync(file, text);
       const logFrom = rnd() < 0.3 ? undefined : Date.UTC(2019 + Math.floor(rnd() * 10), Math.floor(rnd() * 12), 1);
-      const fromFile = loadRegimen(file, { logFrom, columns: true });
+      // The whole-text path with the file's own bytes (loadRegimen's when it reads a file whole) ...
+      const bytes = readFileSync(file);
+      const fromFile = parseRegimen(text, P, { logFrom, columns: true, bytes: bytes.length === text.length ? bytes : undefined });
       expect(fromFile.columns, `run ${run}`).toEqual(parseRegimen(text, P, { logFrom, columns: true }).columns);
+      // ... and the pieces path, which reads the bytes itself.
+      expect(loadRegimen(file, { logFrom, columns: true }).columns, `run ${run}`).toEqual(fromFile.columns);
       if (fromFile.columns!.length) built++;
     }
     expect(built).toBeGreaterThan(25);
@@ -610,8 +614,8 @@ describe('the whole-log pass reads a log of strict lines as the line-by-line sca
   it('loadRegimen reads a file in pieces as parseRegimen reads its text: entries, columns, counts and places, with pieces from the longest line to 64 KiB', () => {
     const rnd = prng(4096);
     const dir = tempDir();
-    const inPieces = (l: Loaded) => typeof Object.getOwnPropertyDescriptor(l, 'text')?.get === 'function';
-    const blockOf = (l: Loaded) => {
+    const inPieces = (l: ReadLoaded) => typeof Object.getOwnPropertyDescriptor(l, 'text')?.get === 'function';
+    const blockOf = (l: ReadLoaded) => {
       const { keyStart, keyLineEnd, end, lastEntryEnd, indent, count, lastStart } = l.logBlock!;
       return { keyStart, keyLineEnd, end, lastEntryEnd, indent, count, lastStart };
     };
@@ -652,8 +656,8 @@ describe('the whole-log pass reads a log of strict lines as the line-by-line sca
     expect(l.logCount).toBe(2000);
   });
 
-  it.runIf(process.platform === 'linux')('loadRegimen reports a read that fails as readSnapshot does (exit 74), not as an internal error (review finding)', () => {
-    // /proc/self/mem opens as a regular file, and reading it from offset 0 fails (EIO).
+  it.runIf(process.platform === 'linux')('loadRegimen reports a file whose read fails as readSnapshot does (exit 74), not as an internal error (review finding)', () => {
+    // /proc/self/mem is a regular file (of size 0, so it is read whole), and reading it from offset 0 fails (EIO).
     const err = (() => {
       try {
         loadRegimen('/proc/self/mem');
@@ -681,10 +685,11 @@ describe('the whole-log pass reads a log of strict lines as the line-by-line sca
     for (const [name, text] of cases) {
       const file = join(dir, `${name.replace(/\W+/g, '-')}.yaml`);
       writeFileSync(file, text);
-      const outcome = (f: () => Loaded) => {
+      const outcome = (f: () => ReadLoaded) => {
         try {
           const l = f();
-          return { ok: JSON.stringify(l.regimen), warnings: l.warnings, count: l.logCount, text: l.text.length };
+          // Read whole: the result is parseRegimen's, with its text (a load in pieces keeps none).
+          return { ok: JSON.stringify(l.regimen), warnings: l.warnings, count: l.logCount, whole: Object.getOwnPropertyDescriptor(l, 'text')?.value === text };
         } catch (err) {
           return { error: (err as Error).message };
         }
