@@ -161,27 +161,30 @@ export function creditByDay(med: Medication, log: LogColumns, rows: ArrayLike<nu
   // read with the day's offset; near a change of offset, with the offset of the day before, of the day
   // itself or of the day after (a zone can jump a whole day: Pacific/Apia skipped 2011-12-30), each
   // give or take three hours. The first in time of the doses with that slot, as credit finds it.
-  const intervalDose = (key: number): { g: number; at: Millis } | undefined => {
+  let doseAtFound = 0; // intervalDose's instant of the dose it found
+  const intervalDose = (key: number): number => {
     const day = Math.floor(key / 1440);
     const minute = Math.floor(key - day * 1440);
     const wall = (day * 1440 + minute) * MINUTE;
     const steadyOff = steadyAt(day);
-    const offs = steadyOff === steadyOff ? [steadyOff] : [-1, 0, 1].map((k) => clock.offsetAt(wall + (k * 24 - minute / 60 + 12) * HOUR));
-    let found: { g: number; at: Millis } | undefined;
-    for (const v of intervals) {
-      if (v.end !== undefined && day > v.end) continue; // after the phase (expandInterval stops there)
-      for (const off of offs) {
-        const guess = wall - off * MINUTE;
+    let g = -1;
+    for (let o = steadyOff === steadyOff ? 0 : -1; o <= (steadyOff === steadyOff ? 0 : 1); o++) {
+      const off = steadyOff === steadyOff ? steadyOff : clock.offsetAt(wall + (o * 24 - minute / 60 + 12) * HOUR);
+      const guess = wall - off * MINUTE;
+      for (const v of intervals) {
+        if (v.end !== undefined && day > v.end) continue; // after the phase (expandInterval stops there)
         const kLo = Math.max(v.kFrom, Math.ceil((guess - 3 * HOUR - v.start) / v.every));
         const kHi = Math.min(v.kEnd - 1, Math.floor((guess + 3 * HOUR - v.start) / v.every));
         for (let k = kLo; k <= kHi; k++) {
           const at = v.start + k * v.every;
-          if ((!found || at < found.at) && slotAt(at) === key) found = { g: v.row + k - v.kFrom, at };
+          if ((g < 0 || at < doseAtFound) && slotAt(at) === key) {
+            g = v.row + k - v.kFrom;
+            doseAtFound = at;
+          }
         }
       }
-      if (found) return found;
     }
-    return undefined;
+    return g;
   };
 
   const c = newCounts(n);
@@ -206,8 +209,8 @@ export function creditByDay(med: Medication, log: LogColumns, rows: ArrayLike<nu
         g = (day - d0) * width + k;
         at = doseAt(day, minute);
       } else if (intervals.length) {
-        const dose = intervalDose(key);
-        if (dose) ({ g, at } = dose);
+        g = intervalDose(key);
+        at = doseAtFound;
       }
     } else if (key === key) continue; // it answered a dose outside the days looked at
     if (g < 0) {

@@ -101,11 +101,12 @@ function scheduledRow(label: string, r: Pick<MedAdherence, 'cells' | 'daily'>, g
       return { glyph: g[c], color: cellColor(p, c) };
     },
     month: (a, b) => {
+      const { scheduled, taken: takenOf } = r.daily, cells = r.cells; // (in locals: ten years are 120 months a row)
       let due = 0, taken = 0, pending = 0;
       for (let i = a; i <= b; i++) {
-        due += r.daily.scheduled[i]!;
-        taken += r.daily.taken[i]!;
-        if (r.cells[i] === 'pending') pending++;
+        due += scheduled[i]!;
+        taken += takenOf[i]!;
+        if (cells[i] === 'pending') pending++;
       }
       if (due === 0) return pending > 0 ? { glyph: g.pending, color: p.dim } : { glyph: g.none, color: p.dim };
       const x = taken / due;
