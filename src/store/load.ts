@@ -193,9 +193,10 @@ function readPieces(fd: number, path: string, opts: LoadOptions): ReadLoaded | u
     if (p) {
       ({ text, ascii } = p);
       key = findLogKey(text);
-      if (key && key.keyLineEnd < text.length) break;
+      // (An empty log: the key is the file's last line, with its newline.)
+      if (key && (key.keyLineEnd < text.length || (eof && text.charCodeAt(text.length - 1) === 10))) break;
     }
-    if (eof || buf.length >= 16 * size) return undefined; // no log, an empty one, or a very long head: read whole
+    if (eof || buf.length >= 16 * size) return undefined; // no log, or a very long head: read whole
     const bigger = Buffer.allocUnsafe(buf.length * 2);
     buf.copy(bigger, 0, 0, have);
     buf = bigger;
@@ -206,33 +207,41 @@ function readPieces(fd: number, path: string, opts: LoadOptions): ReadLoaded | u
   const { regimen, problems } = validateRegimen({ ...raw, log: [] }, () => undefined);
   if (!regimen || problems.length) return undefined; // (read whole: problems get their positions)
 
-  const ids = new Map(regimen.medications.map((m) => [m.id, m.index]));
-  const canonical = new Map(regimen.medications.map((m) => [m.id, m.id]));
-  const logFrom = typeof opts.logFrom === 'function' ? opts.logFrom(regimen) : opts.logFrom;
-  const cutoff = logFrom !== undefined ? cutoffText(logFrom, new Clock(regimen.patient.timezone)) : undefined;
-  const strict = strictEntryPattern([...ids.keys()], true);
   const columns = !!opts.columns;
-  const reader = new StrictLogReader(text, key.keyLineEnd, strict, ids, canonical, cutoff, columns, st.size, countNewlines(text, 0, key.keyLineEnd) + 1);
-  let base = 0; // the text offset of the piece's first character
-  let from = key.keyLineEnd;
-  let endsNl: boolean;
-  for (;;) {
-    // As columns, the piece's characters as bytes (readRow): buf's own when they are ASCII.
-    if (!reader.read(text, from, base, columns ? (ascii ? buf.subarray(0, cut) : Buffer.from(text, 'latin1')) : undefined)) return undefined;
-    endsNl = text.charCodeAt(text.length - 1) === 10;
-    base += text.length;
-    buf.copyWithin(0, cut, have);
-    have -= cut;
-    fill();
-    if (have === 0) break;
-    cut = wholeLines();
-    if (cut === 0) return undefined; // a line longer than a piece: read whole
-    const p = piece(cut);
-    if (!p) return undefined;
-    ({ text, ascii } = p);
-    from = 0;
+  let read: ReturnType<StrictLogReader['finish']>;
+  if (key.keyLineEnd === text.length) {
+    // An empty log, as the line scan reads it (findLogBlock, scanLines).
+    const block: LogBlock = { keyStart: key.keyStart, keyLineEnd: key.keyLineEnd, end: key.keyLineEnd, lastEntryEnd: key.keyLineEnd, indent: '  ', count: 0, lastStart: -1 };
+    read = { block, log: [], complete: true, columns: columns ? newColumns(0) : undefined };
+  } else {
+    const ids = new Map(regimen.medications.map((m) => [m.id, m.index]));
+    const canonical = new Map(regimen.medications.map((m) => [m.id, m.id]));
+    const logFrom = typeof opts.logFrom === 'function' ? opts.logFrom(regimen) : opts.logFrom;
+    const cutoff = logFrom !== undefined ? cutoffText(logFrom, new Clock(regimen.patient.timezone)) : undefined;
+    const strict = strictEntryPattern([...ids.keys()], true);
+    const reader = new StrictLogReader(text, key.keyLineEnd, strict, ids, canonical, cutoff, columns, st.size, countNewlines(text, 0, key.keyLineEnd) + 1);
+    let base = 0; // the text offset of the piece's first character
+    let from = key.keyLineEnd;
+    let endsNl: boolean;
+    for (;;) {
+      // As columns, the piece's characters as bytes (readRow): buf's own when they are ASCII.
+      if (!reader.read(text, from, base, columns ? (ascii ? buf.subarray(0, cut) : Buffer.from(text, 'latin1')) : undefined)) return undefined;
+      endsNl = text.charCodeAt(text.length - 1) === 10;
+      base += text.length;
+      buf.copyWithin(0, cut, have);
+      have -= cut;
+      fill();
+      if (have === 0) break;
+      cut = wholeLines();
+      if (cut === 0) return undefined; // a line longer than a piece: read whole
+      const p = piece(cut);
+      if (!p) return undefined;
+      ({ text, ascii } = p);
+      from = 0;
+    }
+    read = reader.finish(key, base, endsNl);
   }
-  const { block, log, complete, columns: cols } = reader.finish(key, base, endsNl);
+  const { block, log, complete, columns: cols } = read;
   regimen.log = log;
   const loaded = { path, regimen, warnings: [], value: raw, logBlock: block, logCount: block.count, logComplete: complete, columns: cols } as Omit<Loaded, 'doc' | 'lineCounter' | 'text'>;
   // (No text is kept: ReadLoaded has none, and a getter says so to any code that asks all the same.)

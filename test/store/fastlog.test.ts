@@ -645,6 +645,23 @@ describe('the whole-log pass reads a log of strict lines as the line-by-line sca
     }
   });
 
+  it('loadRegimen reads an empty log in pieces too (no second read), as parseRegimen reads it', () => {
+    const dir = tempDir();
+    for (const [name, text] of [['bare', `${HEAD}log:\n`], ['with a comment', `${HEAD}log:   # none yet\n`]] as const) {
+      const file = join(dir, `${name.replace(/\W+/g, '-')}.yaml`);
+      writeFileSync(file, text);
+      for (const columns of [false, true]) {
+        const read = loadRegimen(file, { columns, pieceBytes: 256 });
+        const want = parseRegimen(text, file, { columns });
+        expect(typeof Object.getOwnPropertyDescriptor(read, 'text')?.get, name).toBe('function'); // read in pieces
+        expect(JSON.stringify(read.regimen), name).toBe(JSON.stringify(want.regimen));
+        expect([read.logCount, read.logComplete, read.warnings, read.columns], name).toEqual([want.logCount, want.logComplete, want.warnings, want.columns]);
+        const { keyStart, keyLineEnd, end, lastEntryEnd, indent, count, lastStart } = want.logBlock!;
+        expect(read.logBlock, name).toEqual({ keyStart, keyLineEnd, end, lastEntryEnd, indent, count, lastStart });
+      }
+    }
+  });
+
   it('loadRegimen reads the file as it was when opened: lines another program appends meanwhile are not read (review finding: they overran the columns)', () => {
     const file = join(tempDir(), 'growing.yaml');
     const line = '  - { at: 2026-03-01T08:00Z, med: metformin, status: taken }\n';
@@ -669,7 +686,7 @@ describe('the whole-log pass reads a log of strict lines as the line-by-line sca
     expect([err!.code, err!.exitCode]).toEqual(['read-failed', 74]);
   });
 
-  it('loadRegimen reads whole, as parseRegimen decides, any file not read in pieces (CRLF, BOM, comments or keys after the log, problems, a line longer than a piece)', () => {
+  it('loadRegimen reads whole, as parseRegimen decides, any file not read in pieces (CRLF, BOM, comments or keys after the log, problems, a line longer than a piece, no newline after `log:`)', () => {
     const dir = tempDir();
     const log = randomStrictLog(prng(5), 40).map((l) => `  ${l}`);
     const cases: [string, string][] = [
@@ -679,7 +696,7 @@ describe('the whole-log pass reads a log of strict lines as the line-by-line sca
       ['keys after the log', `${HEAD.replace(/\nsettings:[\s\S]*?(?=\nmedications:)/, '')}log:\n${log.join('\n')}\nsettings:\n  window: { early: 1h, late: 2h }\n`],
       ['an unknown key (a warning, with its place)', `${HEAD.replace('patient:', 'colour: blue\npatient:')}log:\n${log.join('\n')}\n`],
       ['a line longer than a piece', `${HEAD}log:\n${log.join('\n')}\n  - { at: 2026-03-01T08:00Z, med: metformin, status: skipped, reason: "${'x'.repeat(3000)}" }\n`],
-      ['an empty log', `${HEAD}log:\n`],
+      ['no newline after log:', `${HEAD}log:`],
       ['an invalid entry', `${HEAD}log:\n${log.join('\n')}\n  - { at: 2026-02-30T08:00Z, med: metformin, status: taken }\n`],
     ];
     for (const [name, text] of cases) {
