@@ -214,11 +214,7 @@ function readPieces(fd: number, path: string, opts: LoadOptions): ReadLoaded | u
     const block: LogBlock = { keyStart: key.keyStart, keyLineEnd: key.keyLineEnd, end: key.keyLineEnd, lastEntryEnd: key.keyLineEnd, indent: '  ', count: 0, lastStart: -1 };
     read = { block, log: [], complete: true, columns: columns ? newColumns(0) : undefined };
   } else {
-    const ids = new Map(regimen.medications.map((m) => [m.id, m.index]));
-    const canonical = new Map(regimen.medications.map((m) => [m.id, m.id]));
-    const logFrom = typeof opts.logFrom === 'function' ? opts.logFrom(regimen) : opts.logFrom;
-    const cutoff = logFrom !== undefined ? cutoffText(logFrom, new Clock(regimen.patient.timezone)) : undefined;
-    const strict = strictEntryPattern([...ids.keys()], true);
+    const { ids, canonical, cutoff, strict } = logSetup(regimen, opts, new Clock(regimen.patient.timezone));
     const reader = new StrictLogReader(text, key.keyLineEnd, strict, ids, canonical, cutoff, columns, st.size, countNewlines(text, 0, key.keyLineEnd) + 1);
     let base = 0; // the text offset of the piece's first character
     let from = key.keyLineEnd;
@@ -367,13 +363,9 @@ function parseFastAs(text: string, path: string, key: { keyStart: number; keyLin
     throw invalid(path, problems);
   }
 
-  const ids = new Map(regimen.medications.map((m) => [m.id, m.index]));
-  const canonical = new Map(regimen.medications.map((m) => [m.id, m.id]));
   const clock = new Clock(regimen.patient.timezone);
-  const logFrom = typeof opts.logFrom === 'function' ? opts.logFrom(regimen) : opts.logFrom;
-  const cutoff = logFrom !== undefined ? cutoffText(logFrom, clock) : undefined;
+  const { ids, canonical, cutoff, strict } = logSetup(regimen, opts, clock);
   const checker = new Checker(locate);
-  const strict = strictEntryPattern([...ids.keys()], true);
   const bytes = opts.bytes?.length === text.length ? opts.bytes : undefined; // (only the text's own bytes)
   const whole = tail ? undefined : readStrictLog(text, key, strict, ids, canonical, cutoff, !!opts.columns, bytes);
   let block: LogBlock;
@@ -398,6 +390,18 @@ function parseFastAs(text: string, path: string, key: { keyStart: number; keyLin
   const loaded = { path, text, regimen, warnings: all, value: raw, logBlock: block, logCount: block.count, logComplete: complete, columns } as Omit<Loaded, 'doc' | 'lineCounter'>;
   if (parsed) return { ...loaded, doc: parsed.doc, lineCounter: parsed.lc };
   return withLazyDoc(loaded, head, path);
+}
+
+/**
+ * What reading the log needs from the head: the medication ids (to their index, and to their own
+ * string), the cutoff that `opts.logFrom` gives, and the strict pattern of the ids.
+ */
+function logSetup(regimen: Regimen, opts: LoadOptions, clock: Clock) {
+  const ids = new Map(regimen.medications.map((m) => [m.id, m.index]));
+  const canonical = new Map(regimen.medications.map((m) => [m.id, m.id]));
+  const logFrom = typeof opts.logFrom === 'function' ? opts.logFrom(regimen) : opts.logFrom;
+  const cutoff = logFrom !== undefined ? cutoffText(logFrom, clock) : undefined;
+  return { ids, canonical, cutoff, strict: strictEntryPattern([...ids.keys()], true) };
 }
 
 /**
