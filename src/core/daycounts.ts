@@ -19,7 +19,7 @@
  */
 import { ENTRY_EXTRA, ENTRY_TAKEN, type DayNum, type LogColumns, type Medication, type Millis } from '../model/types.js';
 import { Clock, DAY, HOUR, MINUTE } from './time.js';
-import { dayAllowed, isAsNeeded, phaseEnd } from './schedule.js';
+import { dayAllowed, isAsNeeded, phaseEnd, secondPass } from './schedule.js';
 import { MISSED, SKIPPED, TAKEN, type Credited, type Window } from './doses.js';
 
 /** Per-day counters of one medication (or of the regimen) over a period; index 0 = its first day. */
@@ -113,7 +113,7 @@ export function creditByDay(med: Medication, log: LogColumns, rows: ArrayLike<nu
   const partDay = new Float64Array(phases.length).fill(NaN);
   // `every: Nh` phases: their doses are numbered k from the phase's start; each has a row of the grid
   // after the daily doses', for the doses k in [kFrom, kEnd) (those expandTimes gives in the days looked at).
-  const intervals: { pi: number; start: Millis; every: number; end: DayNum | undefined; kFrom: number; kEnd: number; row: number }[] = [];
+  const intervals: { start: Millis; every: number; end: DayNum | undefined; kFrom: number; kEnd: number; row: number }[] = [];
   let gridSize = nd * width;
   const lo = clock.startOfDay(d0), hi = clock.startOfDay(d1);
   for (let i = 0; i < phases.length; i++) {
@@ -127,7 +127,7 @@ export function creditByDay(med: Medication, log: LogColumns, rows: ArrayLike<nu
       const start = clock.toInstant(p.from!, p.fromMinute ?? 0);
       const kFrom = Math.max(0, Math.ceil((lo - start) / p.everyMs));
       const kEnd = Math.max(kFrom, Math.min(p.count ?? Infinity, Math.ceil((clock.startOfDay(d1 + 1) - start) / p.everyMs)));
-      intervals.push({ pi: i, start, every: p.everyMs, end, kFrom, kEnd, row: gridSize });
+      intervals.push({ start, every: p.everyMs, end, kFrom, kEnd, row: gridSize });
       gridSize += kEnd - kFrom;
       if (a <= b) phaseOf.fill(i, a - d0, b - d0 + 1);
       continue;
@@ -154,8 +154,7 @@ export function creditByDay(med: Medication, log: LogColumns, rows: ArrayLike<nu
     const day = Math.floor(localMs / DAY);
     const minute = Math.floor((localMs - day * DAY) / MINUTE);
     const steadyDay = steadyAt(day);
-    const fold = steadyDay !== steadyDay && clock.toInstant(day, minute, Math.floor((localMs % MINUTE) / 1000)) !== at;
-    return day * 1440 + minute + (fold ? 0.5 : 0);
+    return day * 1440 + minute + (steadyDay !== steadyDay && secondPass(at, localMs, clock) ? 0.5 : 0);
   };
   // The interval dose whose slot is `key` (its grid index and instant), if any. It is the wall time
   // read with the day's offset; near a change of offset, with the offset of the day before, of the day
@@ -167,9 +166,10 @@ export function creditByDay(med: Medication, log: LogColumns, rows: ArrayLike<nu
     const minute = Math.floor(key - day * 1440);
     const wall = (day * 1440 + minute) * MINUTE;
     const steadyOff = steadyAt(day);
+    const steadyDay = steadyOff === steadyOff; // (else: the offsets at noon of the day before, the day, the day after)
     let g = -1;
-    for (let o = steadyOff === steadyOff ? 0 : -1; o <= (steadyOff === steadyOff ? 0 : 1); o++) {
-      const off = steadyOff === steadyOff ? steadyOff : clock.offsetAt(wall + (o * 24 - minute / 60 + 12) * HOUR);
+    for (let o = steadyDay ? 0 : -1; o <= (steadyDay ? 0 : 1); o++) {
+      const off = steadyDay ? steadyOff : clock.offsetAt(wall + (o * 24 - minute / 60 + 12) * HOUR);
       const guess = wall - off * MINUTE;
       for (const v of intervals) {
         if (v.end !== undefined && day > v.end) continue; // after the phase (expandInterval stops there)

@@ -123,10 +123,20 @@ function expandInterval(p: Phase, pi: number, end: DayNum | undefined, fromDay: 
     const day = Math.floor(localMs / DAY);
     const minute = Math.floor((localMs - day * DAY) / MINUTE);
     if (end !== undefined && day > end) return;
-    // The second pass through a repeated (fall-back) hour: the wall time alone would name two doses.
-    const fold = clock.steadyOffset(day) === undefined && clock.toInstant(day, minute, Math.floor((localMs % MINUTE) / 1000)) !== at;
+    const fold = clock.steadyOffset(day) === undefined && secondPass(at, localMs, clock);
     push(out, at, day, minute, fold ? 1 : 0, pi, -1);
   }
+}
+
+/**
+ * Is the dose at instant `at` (its local time `localMs`: `at` plus its offset) on the second pass
+ * through a repeated (fall-back) hour? Its wall time alone would then name two doses: its slot gets
+ * + 0.5 (slotNumber), and `for:` an offset. Only a day without a steady offset has such a pass.
+ */
+export function secondPass(at: Millis, localMs: number, clock: Clock): boolean {
+  const day = Math.floor(localMs / DAY);
+  const minute = Math.floor((localMs - day * DAY) / MINUTE);
+  return clock.toInstant(day, minute, Math.floor((localMs % MINUTE) / 1000)) !== at;
 }
 
 /** Every scheduled dose of `med` on local days [fromDay, toDay] as columns, sorted by time. As-needed phases give none. */
