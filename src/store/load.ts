@@ -210,9 +210,8 @@ function readPieces(fd: number, path: string, opts: LoadOptions): ReadLoaded | u
   const columns = !!opts.columns;
   let read: ReturnType<StrictLogReader['finish']>;
   if (key.keyLineEnd === text.length) {
-    // An empty log, as the line scan reads it (findLogBlock, scanLines).
-    const block: LogBlock = { keyStart: key.keyStart, keyLineEnd: key.keyLineEnd, end: key.keyLineEnd, lastEntryEnd: key.keyLineEnd, indent: '  ', count: 0, lastStart: -1 };
-    read = { block, log: [], complete: true, columns: columns ? newColumns(0) : undefined };
+    // An empty log: its block as the line scan finds it (parseRegimen's), and nothing to read.
+    read = { block: findLogBlock(text, undefined, key)!, log: [], complete: true, columns: columns ? newColumns(0) : undefined };
   } else {
     const { ids, canonical, cutoff, strict } = logSetup(regimen, opts, new Clock(regimen.patient.timezone));
     const reader = new StrictLogReader(text, key.keyLineEnd, strict, ids, canonical, cutoff, columns, st.size, countNewlines(text, 0, key.keyLineEnd) + 1);
