@@ -168,6 +168,24 @@ export function creditByDay(med: Medication, log: LogColumns, rows: ArrayLike<nu
     const steadyOff = steadyAt(day);
     const steadyDay = steadyOff === steadyOff; // (else: the offsets at noon of the day before, the day, the day after)
     let g = -1;
+    if (steadyDay) {
+      // The usual day: on a steady day no slot has + 0.5, and when the UTC day of the guess is steady
+      // with the same offset, the offset is that one for three hours either side of it, so the guess
+      // is the one instant near it whose slot is `key`: the dose there, of the first interval that has one.
+      if (minute !== key - day * 1440) return -1;
+      const guess = wall - steadyOff * MINUTE;
+      if (steadyAt(Math.floor(guess / DAY)) === steadyOff) {
+        for (const v of intervals) {
+          if (v.end !== undefined && day > v.end) continue;
+          const k = (guess - v.start) / v.every;
+          if (k >= v.kFrom && k < v.kEnd && Number.isInteger(k)) {
+            doseAtFound = guess;
+            return v.row + k - v.kFrom;
+          }
+        }
+        return -1;
+      }
+    }
     for (let o = steadyDay ? 0 : -1; o <= (steadyDay ? 0 : 1); o++) {
       const off = steadyDay ? steadyOff : clock.offsetAt(wall + (o * 24 - minute / 60 + 12) * HOUR);
       const guess = wall - off * MINUTE;
@@ -272,7 +290,9 @@ export function creditByDay(med: Medication, log: LogColumns, rows: ArrayLike<nu
   for (const v of intervals) {
     for (let k = v.kFrom; k < v.kEnd; k++) {
       const at = v.start + k * v.every;
-      const day = Math.floor(slotAt(at) / 1440);
+      let off = steadyAt(Math.floor(at / DAY));
+      if (off !== off) off = clock.offsetAt(at);
+      const day = Math.floor((at + off * MINUTE) / DAY); // (slotAt's day: its + 0.5 never changes the day)
       if (v.end !== undefined && day > v.end) break;
       const i = day - fromDay;
       if (i < 0 || i >= n) continue;

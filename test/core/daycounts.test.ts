@@ -218,4 +218,35 @@ describe('creditByDay gives the counts of crediting every dose', () => {
     expect(counted && Array.from(counted.counts.taken)).toEqual([0, 1, 0, 0, 0, 0, 0]);
     expect(counted && Array.from(counted.counts.missed)).toEqual([1, 0, 1, 1, 1, 1, 1]);
   });
+
+  it('an `every: Nh` entry whose slot is no dose of the phase on a steady day (the dose after its count, a fold slot where no hour repeats, a minute between doses) is left to credit()', () => {
+    const clock = new Clock('America/New_York');
+    const day = parseDay('2026-05-04')!; // far from either change: every day steady
+    const w = { earlyMs: HOUR, lateMs: 2 * HOUR };
+    const now = (day + 7) * DAY;
+    const run = (schedule: string, e: LogEntry) => {
+      const r = regimen(`medications:\n  - { id: m, schedule: ${schedule} }\n`);
+      const log = columnsOf([e], r.medications);
+      const rows = rowsByMed(log, 1)[0]!;
+      const fast = creditByDay(r.medications[0]!, log, rows, day, day + 6, now, clock, w, clock.steadyOffsets(day - 2, day + 14));
+      const state = credit(r.medications[0]!, log, rows, day, day + 6, now, clock, w);
+      const want = newCounts(7);
+      countCredited(state, day, want);
+      return { fast, want };
+    };
+    // 06:00, 14:00, 22:00 from 05-04: the 3rd dose is 05-04 22:00, the 4th (05-05 06:00) is past the count.
+    const counted = '{ every: 8h, count: 3, from: 2026-05-04T06:00 }';
+    const named = (minute: number, d = day) => entry({ at: clock.toInstant(d, minute), for: slotKey(d, minute) }, 0);
+    expect(run(counted, named(22 * 60)).fast?.counts).toEqual(run(counted, named(22 * 60)).want); // the last dose is one
+    expect(run(counted, named(6 * 60, day + 1)).fast).toBeUndefined();
+    // A `for:` with an offset is a fold's second pass: on a steady day it names no dose, though 14:00 is one.
+    const fold = entry({ at: clock.toInstant(day + 1, 13 * 60 + 40), for: `${slotKey(day + 1, 14 * 60)}-04:00` }, 0);
+    const every = '{ every: 8h, from: 2026-05-01T06:00 }';
+    expect(run(every, fold).fast).toBeUndefined();
+    expect(run(every, named(10 * 60, day + 1)).fast).toBeUndefined();
+    for (const e of [named(6 * 60, day + 1), fold, named(10 * 60, day + 1)]) {
+      const { fast, want } = run(every, e);
+      if (fast) expect(fast.counts).toEqual(want);
+    }
+  });
 });
