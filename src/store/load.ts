@@ -89,9 +89,10 @@ export function readSnapshot(path: string): { text: string; stamp: FileStamp; as
     // Only a regular file of bounded size is read: a device such as /dev/zero never ends.
     const st = statSync(path, { bigint: true });
     if (!st.isFile() && !st.isDirectory()) throw new MedsError('read-failed', `${path} is not a regular file`, { exitCode: EXIT.ioError, hint: 'point --file or $MEDS_FILE at a regimen file' });
-    if (st.size > BigInt(MAX_TEXT)) throw invalid(path, [{ severity: 'error', code: 'too-large', path: [], message: `the file is larger than ${MAX_TEXT / 1024 / 1024} MB`, pos: { file: path, line: 1, col: 1 } }]);
+    if (st.size > BigInt(MAX_TEXT)) throw tooLarge(path);
     const stamp = { dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
-    const buf = readFileSync(path);
+    const buf = st.size > 0n ? readFileSync(path) : readUnsized(path);
+    if (buf.length > MAX_TEXT) throw tooLarge(path);
     // Most files are plain ASCII: decoding them as Latin-1 gives the same string, faster.
     return isAscii(buf) ? { text: buf.toString('latin1'), stamp, ascii: buf } : { text: buf.toString('utf8'), stamp };
   } catch (err) {
@@ -101,6 +102,34 @@ export function readSnapshot(path: string): { text: string; stamp: FileStamp; as
     if (code === 'EISDIR') throw new MedsError('read-failed', `${path} is a folder, not a regimen file`, { exitCode: EXIT.ioError, cause: err });
     throw new MedsError('read-failed', `cannot read ${path}: ${(err as Error).message}`, { exitCode: EXIT.ioError, hint: code === 'EACCES' || code === 'EPERM' ? `check that you may read ${path} (ls -l)` : undefined, cause: err });
   }
+}
+
+/**
+ * A file that says it has no size (as those in /proc do) read to its end, or to one byte past the
+ * cap: readFileSync would read such a file until it ends, and /proc/self/pagemap holds gigabytes
+ * (review finding: `--file /proc/self/pagemap` hung).
+ */
+function readUnsized(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total <= MAX_TEXT) {
+      const chunk = Buffer.allocUnsafe(PIECE);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The cap counts bytes, as the file holds them. */
+function tooLarge(path: string): MedsError {
+  return invalid(path, [{ severity: 'error', code: 'too-large', path: [], message: `the file is larger than ${MAX_TEXT / 1024 / 1024} MB`, pos: { file: path, line: 1, col: 1 } }]);
 }
 
 /**
@@ -256,7 +285,9 @@ const MAX_TEXT = 64 * 1024 * 1024;
 
 /** Parse and validate regimen text. Throws MedsError (exit 65) when it is invalid. */
 export function parseRegimen(text: string, path: string, opts: LoadOptions = {}): Loaded {
-  if (text.length > MAX_TEXT) throw invalid(path, [{ severity: 'error', code: 'too-large', path: [], message: `the file is larger than ${MAX_TEXT / 1024 / 1024} MB` }]);
+  // In bytes, as readSnapshot counts them: a change is not written that could not be read again.
+  // (UTF-8 takes at most 3 bytes for each UTF-16 unit: shorter texts need no count.)
+  if (text.length > MAX_TEXT || (text.length > MAX_TEXT / 3 && Buffer.byteLength(text, 'utf8') > MAX_TEXT)) throw tooLarge(path);
   const key = opts.full || text.includes('\r') || text.charCodeAt(0) === 0xfeff ? undefined : findLogKey(text);
   if (key) {
     const r = parseFast(text, path, key, opts);

@@ -685,6 +685,28 @@ describe('the whole-log pass reads a log of strict lines as the line-by-line sca
     expect([err!.code, err!.exitCode]).toEqual(['read-failed', 74]);
   });
 
+  const thrown = (f: () => unknown): MedsError | undefined => {
+    try {
+      f();
+    } catch (e) {
+      return e as MedsError;
+    }
+    return undefined;
+  };
+
+  it.runIf(process.platform === 'linux')('a file of size 0 that never ends soon (/proc/self/pagemap, gigabytes) is read to the 64 MB cap and refused (exit 65), not read for ever (review finding: it hung)', () => {
+    const err = thrown(() => loadRegimen('/proc/self/pagemap'));
+    expect(err).toBeInstanceOf(MedsError);
+    expect([err!.code, err!.exitCode, err!.problems?.[0]?.code]).toEqual(['invalid', 65, 'too-large']);
+  });
+
+  it('the 64 MB cap counts bytes when a change is checked, as the read does: a text of fewer characters but more bytes is refused (a file meds writes, it can read again)', () => {
+    const text = `${HEAD}log:\n# ${'é'.repeat(33 * 1024 * 1024)}\n`; // ~33 M characters, ~66 MB of UTF-8
+    expect(text.length).toBeLessThan(64 * 1024 * 1024);
+    const err = thrown(() => parseRegimen(text, 'big.yaml'));
+    expect([err?.code, err?.problems?.[0]?.code]).toEqual(['invalid', 'too-large']);
+  });
+
   it('loadRegimen reads whole, as parseRegimen decides, any file not read in pieces (CRLF, BOM, comments or keys after the log, problems, a line longer than a piece, no newline after `log:`)', () => {
     const dir = tempDir();
     const log = randomStrictLog(prng(5), 40).map((l) => `  ${l}`);
