@@ -115,6 +115,7 @@ export function creditByDay(med: Medication, log: LogColumns, rows: ArrayLike<nu
   // after the daily doses', for the doses k in [kFrom, kEnd) (those expandTimes gives in the days looked at).
   const intervals: { start: Millis; every: number; end: DayNum | undefined; kFrom: number; kEnd: number; row: number }[] = [];
   let gridSize = nd * width;
+  let wholeMinutes = true; // every interval dose falls on a whole minute (see intervalDose)
   const lo = clock.startOfDay(d0), hi = clock.startOfDay(d1);
   for (let i = 0; i < phases.length; i++) {
     const p = phases[i]!;
@@ -128,6 +129,7 @@ export function creditByDay(med: Medication, log: LogColumns, rows: ArrayLike<nu
       const kFrom = Math.max(0, Math.ceil((lo - start) / p.everyMs));
       const kEnd = Math.max(kFrom, Math.min(p.count ?? Infinity, Math.ceil((clock.startOfDay(d1 + 1) - start) / p.everyMs)));
       intervals.push({ start, every: p.everyMs, end, kFrom, kEnd, row: gridSize });
+      if (!Number.isInteger(start / MINUTE) || !Number.isInteger(p.everyMs / MINUTE)) wholeMinutes = false; // (every: 1.5min, 2.3h)
       gridSize += kEnd - kFrom;
       if (a <= b) phaseOf.fill(i, a - d0, b - d0 + 1);
       continue;
@@ -171,10 +173,13 @@ export function creditByDay(med: Medication, log: LogColumns, rows: ArrayLike<nu
     if (steadyDay) {
       // The usual day: on a steady day no slot has + 0.5, and when the UTC day of the guess is steady
       // with the same offset, the offset is that one for three hours either side of it, so the guess
-      // is the one instant near it whose slot is `key`: the dose there, of the first interval that has one.
+      // is the one instant near it whose slot is `key`. When every dose falls on a whole minute (and
+      // so does the guess), the dose there, of the first interval that has one, is the one; else
+      // (a dose at 06:01:30 has the slot 06:01) the search below finds it. (Review finding: a
+      // fractional `every` was left to the check below and lost.)
       if (minute !== key - day * 1440) return -1;
       const guess = wall - steadyOff * MINUTE;
-      if (steadyAt(Math.floor(guess / DAY)) === steadyOff) {
+      if (wholeMinutes && Number.isInteger(steadyOff) && steadyAt(Math.floor(guess / DAY)) === steadyOff) {
         for (const v of intervals) {
           if (v.end !== undefined && day > v.end) continue;
           const k = (guess - v.start) / v.every;

@@ -27,7 +27,8 @@ function phase(rnd: () => number, from: number | undefined): string {
   if (kind < 0.08) f.push('asNeeded: true');
   else if (kind < 0.25) {
     // Every N hours or minutes: short ones put doses in the repeated hour of a fall-back change.
-    f.push(`every: ${pick(rnd, ['30min', '45min', '1h', '8h', '12h', '36h'])}`);
+    // (1.5min and 2.3h put doses off whole minutes, or off whole milliseconds: 2.3 h is 8,279,999.999… ms.)
+    f.push(`every: ${pick(rnd, ['30min', '45min', '1h', '8h', '12h', '36h', '1.5min', '2.3h', '90.5min'])}`);
     if (rnd() < 0.3) f.push(`count: ${1 + Math.floor(rnd() * 60)}`);
   }
   else {
@@ -74,7 +75,7 @@ function randomLog(rnd: () => number, r: Regimen, clock: Clock, fromDay: number,
     const status = rnd() < 0.8 ? 'taken' : 'skipped';
     if (kind < 0.7 && d) log.push(entry({ at: near, for: d.slot, status }, i));
     else if (kind < 0.8 && log.length) log.push({ ...pick(rnd, log), index: i, status }); // answered again: a second take, a skip after a take
-    else if (kind < 0.87) log.push(entry({ at: near, extra: true }, i));
+    else if (kind < 0.87) log.push(entry({ at: near, extra: true, for: d && rnd() < 0.5 ? d.slot : undefined }, i)); // an extra naming a dose, or none
     else if (kind < 0.93) log.push(entry({ at: near, status }, i)); // no slot: as-needed, or credited by its time
     else if (kind < 0.97) log.push(entry({ at: near, for: slotKey(Math.floor(near / DAY), 7), status }, i)); // a slot the schedule may not have
     else log.push(entry({ at: near, for: slotKey(fromDay - 30 - Math.floor(rnd() * 30), 480), status }, i)); // a dose long before
@@ -247,6 +248,30 @@ describe('creditByDay gives the counts of crediting every dose', () => {
     for (const e of [named(6 * 60, day + 1), fold, named(10 * 60, day + 1)]) {
       const { fast, want } = run(every, e);
       if (fast) expect(fast.counts).toEqual(want);
+    }
+  });
+
+  it('an `every` whose doses fall off whole minutes (1.5min, 2.3h) credits the doses entries name, as credit() does (review finding: an extra and an early skip naming such a dose were lost)', () => {
+    const clock = new Clock('America/New_York');
+    const day = parseDay('2026-05-04')!;
+    const w = { earlyMs: HOUR, lateMs: 2 * HOUR };
+    const now = (day + 1) * DAY + 16 * HOUR;
+    for (const [every, slot] of [['2.3h', 8 * 60 + 18], ['1.5min', 6 * 60 + 1]] as const) {
+      const r = regimen(`medications:\n  - { id: m, schedule: { every: ${every}, from: 2026-05-04T06:00 } }\n`);
+      // A take of a dose also marked extra, and a skip recorded a week ahead for another dose.
+      const entries = [
+        entry({ at: clock.toInstant(day, slot + 2), for: slotKey(day, slot), extra: true }, 0),
+        entry({ at: (day - 7) * DAY + 12 * HOUR, for: slotKey(day, every === '2.3h' ? 10 * 60 + 36 : 6 * 60 + 3), status: 'skipped' }, 1),
+      ];
+      const log = columnsOf(entries, r.medications);
+      const rows = rowsByMed(log, 1)[0]!;
+      const fast = creditByDay(r.medications[0]!, log, rows, day, day, now, clock, w, clock.steadyOffsets(day - 2, day + 8));
+      const state = credit(r.medications[0]!, log, rows, day, day, now, clock, w);
+      const want = newCounts(1);
+      countCredited(state, day, want);
+      expect([Array.from(want.taken), Array.from(want.skipped)], every).toEqual([[1], [1]]);
+      expect(fast?.counts, every).toEqual(want);
+      expect(fast?.extras, every).toEqual(state.extras);
     }
   });
 });
