@@ -110,7 +110,8 @@ export function readSnapshot(path: string): { text: string; stamp: FileStamp; as
  * (review finding: `--file /proc/self/pagemap` hung).
  */
 function readUnsized(path: string): Buffer {
-  const fd = openSync(path, 'r');
+  // (Non-blocking: a size-0 file that waits for data, such as /proc/kmsg, fails instead of waiting.)
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const chunks: Buffer[] = [];
     let total = 0;
@@ -127,8 +128,8 @@ function readUnsized(path: string): Buffer {
   }
 }
 
-/** The cap counts bytes, as the file holds them. */
-function tooLarge(path: string): MedsError {
+/** The cap counts bytes, as the file holds them (a file meds writes, it must be able to read again). */
+export function tooLarge(path: string): MedsError {
   return invalid(path, [{ severity: 'error', code: 'too-large', path: [], message: `the file is larger than ${MAX_TEXT / 1024 / 1024} MB`, pos: { file: path, line: 1, col: 1 } }]);
 }
 
@@ -281,13 +282,12 @@ function readPieces(fd: number, path: string, opts: LoadOptions): ReadLoaded | u
 }
 
 const PARSE_OPTS = { uniqueKeys: true, strict: true, prettyErrors: false, keepSourceTokens: false } as const;
-const MAX_TEXT = 64 * 1024 * 1024;
+export const MAX_TEXT = 64 * 1024 * 1024;
 
 /** Parse and validate regimen text. Throws MedsError (exit 65) when it is invalid. */
 export function parseRegimen(text: string, path: string, opts: LoadOptions = {}): Loaded {
-  // In bytes, as readSnapshot counts them: a change is not written that could not be read again.
-  // (UTF-8 takes at most 3 bytes for each UTF-16 unit: shorter texts need no count.)
-  if (text.length > MAX_TEXT || (text.length > MAX_TEXT / 3 && Buffer.byteLength(text, 'utf8') > MAX_TEXT)) throw tooLarge(path);
+  // (Characters: the bytes were counted when the file was read, and a change's are before it is written.)
+  if (text.length > MAX_TEXT) throw tooLarge(path);
   const key = opts.full || text.includes('\r') || text.charCodeAt(0) === 0xfeff ? undefined : findLogKey(text);
   if (key) {
     const r = parseFast(text, path, key, opts);

@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 import { EXIT, MedsError } from '../errors.js';
 import { acquireLock } from './lock.js';
 import { cleanStaleTemps, writeFileAtomicSync } from './atomic.js';
-import { checkAppendedLine, invalid, parseRegimen, readSnapshot, sameStamp, stampOf, type LoadOptions, type Loaded } from './load.js';
+import { checkAppendedLine, invalid, MAX_TEXT, parseRegimen, readSnapshot, sameStamp, stampOf, tooLarge, type LoadOptions, type Loaded } from './load.js';
 
 export interface Change<T> {
   text: string; // the new file text
@@ -41,6 +41,13 @@ export function mutate<T>(path: string, plan: (l: Loaded) => Change<T>, opts: Lo
           const problems = checkAppendedLine(loaded, change.appendedLine);
           if (problems.length) throw invalid(path, problems);
         } else after = parseRegimen(change.text, path, opts);
+        // Within the cap, in bytes, as a read counts it: never a file meds would refuse to read (review
+        // finding: a line appended to a file just under 64 MB made it unreadable, undo included).
+        // (UTF-8 takes at most 3 bytes a character: a shorter text needs no count.)
+        if (change.text.length * 3 > MAX_TEXT) {
+          const bytes = ascii && change.appendedLine !== undefined ? ascii.length + Buffer.byteLength(change.appendedLine, 'utf8') : Buffer.byteLength(change.text, 'utf8');
+          if (bytes > MAX_TEXT) throw tooLarge(path);
+        }
       } catch (err) {
         // The file was valid before: the change is what is wrong. Nothing is written.
         if (err instanceof MedsError && err.code === 'invalid') {

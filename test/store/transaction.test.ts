@@ -63,3 +63,51 @@ describe('a take written as the bytes read plus the new line', () => {
     expect(expected.length).toBeGreaterThan(text.length);
   });
 });
+
+describe('a change is never written past the 64 MB a read accepts', () => {
+  it('a line appended to an ASCII file just under 64 MB is refused (exit 2), and the file is left as it was (review finding: it was written, and then no command, undo included, could read the file)', async () => {
+    const { mutate } = await import('../../src/store/transaction.js');
+    const { MAX_TEXT } = await import('../../src/store/load.js');
+    const { mkdtempSync, readFileSync, statSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const e = { at: '2026-03-08T18:02-04:00', med: 'metformin', for: '2026-03-08T18:00', status: 'taken' };
+    // The example with a comment that brings it to 30 bytes under the cap.
+    const filler = MAX_TEXT - 30 - EXAMPLE.length - 3;
+    const text = `# ${'x'.repeat(filler)}\n${EXAMPLE}`;
+    expect(Buffer.byteLength(text)).toBe(MAX_TEXT - 30);
+    const file = join(mkdtempSync(join(tmpdir(), 'meds-cap-')), 'r.yaml');
+    writeFileSync(file, text);
+    const err = (() => {
+      try {
+        mutate(file, (l) => ({ text: appendLogEntry(l, e), result: undefined, appendedLine: appendedLine(l, e) }));
+      } catch (x) {
+        return x as { code?: string; exitCode?: number; message: string };
+      }
+    })();
+    expect([err?.code, err?.exitCode]).toEqual(['invalid-change', 2]);
+    expect(err?.message).toContain('larger than 64 MB');
+    expect(statSync(file).size).toBe(MAX_TEXT - 30);
+    expect(readFileSync(file, 'latin1').endsWith(EXAMPLE)).toBe(true);
+  });
+});
+
+describe('a change of fewer than 64 M characters but more than 64 MB of UTF-8', () => {
+  it('is refused (exit 2): the cap counts the bytes to be written, as a read counts them', async () => {
+    const { mutate } = await import('../../src/store/transaction.js');
+    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'meds-cap-')), 'r.yaml');
+    writeFileSync(file, EXAMPLE);
+    const big = `# ${'é'.repeat(33 * 1024 * 1024)}\n${EXAMPLE}`; // ~33 M characters, ~66 MB
+    expect(big.length).toBeLessThan(64 * 1024 * 1024);
+    const err = (() => {
+      try {
+        mutate(file, () => ({ text: big, result: undefined }));
+      } catch (x) {
+        return x as { code?: string; exitCode?: number };
+      }
+    })();
+    expect([err?.code, err?.exitCode]).toEqual(['invalid-change', 2]);
+    expect(readFileSync(file, 'utf8')).toBe(EXAMPLE);
+  });
+});
