@@ -25,6 +25,8 @@ const MAX_DEPTH = 64;
 
 // A plain key; the parser refuses implicit keys over 1024 characters, the subset stops well before.
 const KEY = /^([A-Za-z_][A-Za-z0-9_-]{0,200}):(?= |$)/;
+/** KEY at a given place (lastIndex), without a substring. */
+const KEY_AT = /([A-Za-z_][A-Za-z0-9_-]{0,200}):(?= |$)/y;
 
 /** The head's value as `yaml` would give it (`doc.toJS()`), or undefined when it is not in the subset. */
 export function readHeadFast(text: string): unknown {
@@ -186,7 +188,7 @@ function inline(rest: string): unknown {
     // A plain scalar in block context: up to a comment or the end of the line.
     let e = rest.indexOf(' #', p);
     if (e === -1) e = rest.length;
-    const raw = rest.slice(p, e).replace(/ +$/, '');
+    const raw = rest.slice(p, withoutSpaces(rest, p, e));
     if (!plainOk(raw, false)) throw OUT;
     value = resolvePlain(raw);
     end = e;
@@ -195,11 +197,14 @@ function inline(rest: string): unknown {
   return value;
 }
 
+const INDICATORS = '[]{}&*!|>\'"%@`#,?:';
+
 /** A plain scalar the reader takes as it stands: one that starts with no indicator and holds no `: ` or ` #`. */
 function plainOk(raw: string, flow: boolean): boolean {
   if (!raw) return false;
-  if (/^[[\]{}&*!|>'"%@`#,?:]/.test(raw) || /^-( |$)/.test(raw)) return false;
-  if (/: | #|:$/.test(raw)) return false;
+  // (Compared as text, not by patterns: a short run pays to compile each pattern it uses.)
+  if (INDICATORS.includes(raw[0]!) || (raw[0] === '-' && (raw.length === 1 || raw[1] === ' '))) return false;
+  if (raw.includes(': ') || raw.includes(' #') || raw.endsWith(':')) return false;
   if (flow && /[[\]{},]/.test(raw)) return false;
   return true;
 }
@@ -215,7 +220,8 @@ function flowValue(s: string, p: number, depth: number): [unknown, number] {
     p = skip(s, p + 1);
     if (s[p] === '}') return [obj, p + 1];
     for (;;) {
-      const m = KEY.exec(s.slice(p));
+      KEY_AT.lastIndex = p;
+      const m = KEY_AT.exec(s);
       if (!m) throw OUT;
       const key = m[1]!;
       if (!keyOk(obj, key)) throw OUT;
@@ -290,9 +296,15 @@ function flowValue(s: string, p: number, depth: number): [unknown, number] {
   FLOW_PLAIN_END.lastIndex = p;
   const m = FLOW_PLAIN_END.exec(s);
   if (!m || m[0] === ' #') throw OUT;
-  const raw = s.slice(p, m.index).replace(/ +$/, '');
+  const raw = s.slice(p, withoutSpaces(s, p, m.index));
   if (!plainOk(raw, true)) throw OUT;
   return [resolvePlain(raw), m.index];
+}
+
+/** The end of s[p, e) without its trailing spaces (only spaces: YAML's other blanks are text here). */
+function withoutSpaces(s: string, p: number, e: number): number {
+  while (e > p && s.charCodeAt(e - 1) === 32) e--;
+  return e;
 }
 
 function skip(s: string, p: number): number {
@@ -302,16 +314,47 @@ function skip(s: string, p: number): number {
 
 export type FlowValue = string | number | boolean | null;
 
-/** YAML 1.2 core schema resolution of a plain scalar (as the `yaml` package's default schema). */
+/**
+ * YAML 1.2 core schema resolution of a plain scalar (as the `yaml` package's default schema). The
+ * few words are compared as words, and only what starts as a number can be one: most scalars (and
+ * every key, which keyOk resolves) then run no pattern.
+ */
 export function resolvePlain(s: string): FlowValue {
-  if (/^(?:~|null|Null|NULL)$/.test(s)) return null;
-  if (/^(?:true|True|TRUE)$/.test(s)) return true;
-  if (/^(?:false|False|FALSE)$/.test(s)) return false;
+  switch (s) {
+    case '~':
+    case 'null':
+    case 'Null':
+    case 'NULL':
+      return null;
+    case 'true':
+    case 'True':
+    case 'TRUE':
+      return true;
+    case 'false':
+    case 'False':
+    case 'FALSE':
+      return false;
+    case '.inf':
+    case '.Inf':
+    case '.INF':
+    case '+.inf':
+    case '+.Inf':
+    case '+.INF':
+      return Infinity;
+    case '-.inf':
+    case '-.Inf':
+    case '-.INF':
+      return -Infinity;
+    case '.nan':
+    case '.NaN':
+    case '.NAN':
+      return NaN;
+  }
+  const c = s.charCodeAt(0);
+  if (!((c >= 48 && c <= 57) || c === 43 /* + */ || c === 45 /* - */ || c === 46) /* . */) return s;
   if (/^[-+]?[0-9]+$/.test(s)) return Number(s);
   if (/^0o[0-7]+$/.test(s)) return parseInt(s.slice(2), 8);
   if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.slice(2), 16);
   if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(s)) return Number(s);
-  if (/^[-+]?\.(?:inf|Inf|INF)$/.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
-  if (/^\.(?:nan|NaN|NAN)$/.test(s)) return NaN;
   return s;
 }
