@@ -76,7 +76,7 @@ export interface Facts {
   doseMg?: number;
 }
 
-const STRENGTH_RE = /^\s*(\d+(?:\.\d+)?)\s*(mg|mcg|µg|ug|micrograms?|g)\b(?!\s*\/)/i;
+const STRENGTH_RE = /^\s*(\d+(?:\.\d+)?)\s*(mg|mcg|\u00b5g|ug|micrograms?|g)\b(?!\s*\/)/i;
 
 /** Milligrams per unit from a strength such as "15 mg", "350 micrograms", "0.5 g"; undefined for "5 mg/5 mL". */
 export function strengthMg(strength: string | undefined): number | undefined {

@@ -716,5 +716,7 @@ describe('bundled rule data', () => {
     expect([strengthMg('15 mg'), strengthMg('2.5mg'), strengthMg('350 micrograms'), strengthMg('75 mcg'), strengthMg('5 mg/5 mL'), strengthMg(undefined)]).toEqual([
       15, 2.5, 0.35, 0.075, undefined, undefined,
     ]);
+    // The micro sign (written \u00b5 in the pattern, so that the bundle stays ASCII).
+    expect(strengthMg('50 µg')).toBe(0.05);
   });
 });
