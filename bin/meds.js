@@ -17,8 +17,7 @@ try {
 } catch {
   // No cache: compile from source.
 }
-// (Latin-1: the build makes the bundle ASCII, and decoding it as UTF-8 costs more.)
-const wrapper = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'latin1')}\n})`;
+const wrapper = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'utf8')}\n})`;
 const script = new Script(wrapper, { filename: bundle, cachedData });
 const mod = { exports: {} };
 script.runInThisContext()(mod.exports, createRequire(bundle), mod, bundle, dirname(bundle));

@@ -8,6 +8,12 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const APART = ['yaml', 'cli-table3'];
 
+// The old code cache goes first: V8 accepts a cache for any source of the same length (it checks the
+// length, its version and its flags, not the text), so a cache must never outlive the bundle it was made
+// for, even when this build stops half-way (review finding).
+const { rmSync } = await import('node:fs');
+rmSync(join(root, 'dist/meds.cjs.cache'), { force: true });
+
 // Two modules the libraries load at start-up that meds does not use, each costing a short run
 // several milliseconds: commander's child_process (for executable subcommands; loaded here on
 // first use instead) and chalk's colour detection (node:tty and node:os; meds decides colour
@@ -71,22 +77,10 @@ const { regimenSchema } = createRequire(import.meta.url)(schemaOut);
 mkdirSync(join(root, 'schema'), { recursive: true });
 writeFileSync(join(root, 'schema/meds.schema.json'), JSON.stringify(regimenSchema, null, 2) + '\n');
 
-// bin/meds.js reads the bundle as Latin-1, which is its text only when it is ASCII (esbuild escapes
-// other characters, but not inside a regular expression): decoding 270 KB as UTF-8 cost every start ~0.7 ms.
-{
-  const { isAscii } = await import('node:buffer');
-  const { readFileSync } = await import('node:fs');
-  if (!isAscii(readFileSync(join(root, 'dist/meds.cjs')))) {
-    console.error('build: dist/meds.cjs has a non-ASCII character (write it as \\u… in the source, e.g. in a regular expression)');
-    process.exit(1);
-  }
-}
-
 // V8 code cache for the bundle: what `today` runs (scripts/warm-cache.cjs says why), run once
-// in one process, and what V8 compiled is kept (bin/meds.js uses it when it matches this exact bundle and Node).
+// in one process, and what V8 compiled is kept (bin/meds.js uses it when V8 accepts it: this Node, and a
+// bundle of the same length, which is why it was removed first).
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-rmSync(join(root, 'dist/meds.cjs.cache'), { force: true });
 // (The commands' output goes to this pipe and is dropped.)
 const warm = spawnSync(process.execPath, [join(root, 'scripts/warm-cache.cjs')], { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
 if (warm.status !== 0) {
