@@ -566,6 +566,21 @@ describe('help and version', () => {
     expect(run(['take', '--help']).code).toBe(0);
   });
 
+  it('a run registers only its command (buildProgram(name)); help, `help <command>`, an unknown command and global options before the command behave as with all of them', async () => {
+    const { buildProgram, COMMANDS, commandName } = await import('../../src/cli/main.js');
+    expect(new Set(buildProgram().commands.map((c) => c.name()))).toEqual(COMMANDS);
+    for (const name of COMMANDS) expect(buildProgram(name).commands.map((c) => c.name())).toEqual([name]);
+    expect(commandName(['node', 'meds', '--file', 'today', 'list', '--json'])).toBe('list'); // (a value that looks like a command)
+    expect(commandName(['node', 'meds', '--json', '--now', '2026-03-08T10:00', 'take', 'metformin'])).toBe('take');
+    expect(commandName(['node', 'meds', '--', 'today'])).toBeUndefined();
+    const help = run(['help', 'take']);
+    expect([help.code, help.stdout]).toEqual([0, run(['take', '--help']).stdout]);
+    expect(help.stdout).toMatch(/^Usage: meds take \[options\] \[med\]/);
+    const unknown = run(['tkae']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('(Did you mean take?)');
+  });
+
   it('--version: exit 0, the package version', () => {
     const pkg = JSON.parse(read(join(ROOT, 'package.json'))) as { version: string };
     expect(run(['--version'])).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
