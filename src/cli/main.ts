@@ -207,16 +207,21 @@ const VALUE_OPTIONS = new Set(['-f', '--file', '--now']);
 /** Every command's name (buildProgram registers each; test/cli pins that the two agree). */
 export const COMMANDS = new Set(['today', 'take', 'skip', 'undo', 'missed', 'adherence', 'refill', 'refills', 'list', 'history', 'check', 'init', 'add', 'edit', 'stop']);
 
-/** The first word of argv after the global options (and their values): the command's name, if any. */
+/**
+ * The first word of argv after the global options (and their values): the command's name, if any;
+ * none after `--help` or `--version` (`meds --help take` shows the program's help, every command in it).
+ */
 export function commandName(argv: string[]): string | undefined {
   for (let i = 2; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--') return undefined;
+    if (a === '--' || HELP_OR_VERSION.has(a)) return undefined;
     if (VALUE_OPTIONS.has(a)) i++;
     else if (!a.startsWith('-')) return a;
   }
   return undefined;
 }
+
+const HELP_OR_VERSION = new Set(['-h', '--help', '-V', '--version']);
 
 /** A bare `meds` (global options only) shows today. */
 export function withDefaultCommand(argv: string[]): string[] {
@@ -225,7 +230,7 @@ export function withDefaultCommand(argv: string[]): string[] {
     if (a === '--') break;
     if (VALUE_OPTIONS.has(a)) i++;
     else if (!a.startsWith('-')) return argv;
-    else if (a === '-h' || a === '--help' || a === '-V' || a === '--version') return argv;
+    else if (HELP_OR_VERSION.has(a)) return argv;
   }
   return [...argv, 'today'];
 }

@@ -573,6 +573,9 @@ describe('help and version', () => {
     expect(commandName(['node', 'meds', '--file', 'today', 'list', '--json'])).toBe('list'); // (a value that looks like a command)
     expect(commandName(['node', 'meds', '--json', '--now', '2026-03-08T10:00', 'take', 'metformin'])).toBe('take');
     expect(commandName(['node', 'meds', '--', 'today'])).toBeUndefined();
+    expect(commandName(['node', 'meds', '--help', 'take'])).toBeUndefined(); // the program's help lists every command
+    const programHelp = run(['--help', 'take']);
+    expect([programHelp.code, programHelp.stdout]).toEqual([0, run(['--help']).stdout]);
     const help = run(['help', 'take']);
     expect([help.code, help.stdout]).toEqual([0, run(['take', '--help']).stdout]);
     expect(help.stdout).toMatch(/^Usage: meds take \[options\] \[med\]/);
