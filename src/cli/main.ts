@@ -24,7 +24,7 @@ function action(load: () => Promise<{ run: Run }>) {
 
 /**
  * The program. With `only` (a command's name), that command alone is registered: a run builds the
- * command it runs, not all sixteen with their options (about a millisecond of every short run).
+ * command it runs, not all fifteen with their options (about a millisecond of every short run).
  * Without it (help, an unknown command), all of them.
  */
 export function buildProgram(only?: string): Command {
@@ -208,18 +208,24 @@ const VALUE_OPTIONS = new Set(['-f', '--file', '--now']);
 export const COMMANDS = new Set(['today', 'take', 'skip', 'undo', 'missed', 'adherence', 'refill', 'refills', 'list', 'history', 'check', 'init', 'add', 'edit', 'stop']);
 
 /**
- * The first word of argv after the global options (and their values): the command's name, if any;
- * none after `--help` or `--version` (`meds --help take` shows the program's help, every command in it).
+ * The first word of argv after the global options (and their values): the command's name, if any.
+ * None after anything else that starts with a dash (help, version, an unknown option, after which
+ * commander runs no command and may print the program's help, every command in it; a bare `-`,
+ * which commander takes as a command's name). Review findings: `meds --help take` and
+ * `meds --bogus today --help` listed one command.
  */
 export function commandName(argv: string[]): string | undefined {
   for (let i = 2; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--' || HELP_OR_VERSION.has(a)) return undefined;
     if (VALUE_OPTIONS.has(a)) i++;
     else if (!a.startsWith('-')) return a;
+    else if (!FLAG_OPTIONS.has(a) && !/^(?:--(?:file|now)=|-f.)/.test(a)) return undefined;
   }
   return undefined;
 }
+
+/** The global options without a value. */
+const FLAG_OPTIONS = new Set(['--json', '--no-color']);
 
 const HELP_OR_VERSION = new Set(['-h', '--help', '-V', '--version']);
 

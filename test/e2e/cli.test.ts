@@ -573,9 +573,13 @@ describe('help and version', () => {
     expect(commandName(['node', 'meds', '--file', 'today', 'list', '--json'])).toBe('list'); // (a value that looks like a command)
     expect(commandName(['node', 'meds', '--json', '--now', '2026-03-08T10:00', 'take', 'metformin'])).toBe('take');
     expect(commandName(['node', 'meds', '--', 'today'])).toBeUndefined();
-    expect(commandName(['node', 'meds', '--help', 'take'])).toBeUndefined(); // the program's help lists every command
-    const programHelp = run(['--help', 'take']);
-    expect([programHelp.code, programHelp.stdout]).toEqual([0, run(['--help']).stdout]);
+    expect(commandName(['node', 'meds', '--file=x', '-fx', '--now=2026-03-08T10:00', '--no-color', 'take'])).toBe('take');
+    // After --help, an unknown option or a bare '-', commander runs no command: the program's help lists every command.
+    for (const argv of [['--help', 'take'], ['--bogus', 'today', '--help'], ['-', 'today', '--help'], ['-x', 'refills', '-h']]) {
+      expect(commandName(['node', 'meds', ...argv]), argv.join(' ')).toBeUndefined();
+      const r = run(argv);
+      expect([r.code, r.stdout], argv.join(' ')).toEqual([0, run(['--help']).stdout]);
+    }
     const help = run(['help', 'take']);
     expect([help.code, help.stdout]).toEqual([0, run(['take', '--help']).stdout]);
     expect(help.stdout).toMatch(/^Usage: meds take \[options\] \[med\]/);
