@@ -41,9 +41,8 @@ const times = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
 try {
   for (let i = 0; i < runs; i++) {
     for (const [name, args] of Object.entries(cases)) {
-      const work = join(dir, `w${i}-${times[name].length}`);
-      rmSync(work, { recursive: true, force: true });
-      spawnSync('mkdir', [work]);
+      // A folder of its own for each run (take cleans its folder of stale temporary files).
+      const work = mkdtempSync(join(dir, 'run-'));
       const file = join(work, 'regimen.yaml');
       copyFileSync(data, file);
       const t = process.hrtime.bigint();
