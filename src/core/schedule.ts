@@ -5,7 +5,7 @@
  * minutes and epoch milliseconds.
  */
 import type { DayNum, Medication, Millis, Phase } from '../model/types.js';
-import { civilFromDay, Clock, DAY, formatDay, formatDuration, formatMinute, MINUTE, slotKey, weekday } from './time.js';
+import { civilFromDay, Clock, DAY, formatDuration, MINUTE, slotKey, weekday } from './time.js';
 
 export interface ScheduledDose {
   med: string;
