@@ -350,6 +350,9 @@ function summarize(res) {
   const med = median(res.samples);
   const base = median(res.baseline);
   const ratio = res.baseline.length ? med / base : NaN;
+  // Report only: the median of each run's ratio to the `node -e 0` run beside it (steadier when the
+  // machine's speed drifts within a case; the verdict stays on the ratio of the medians).
+  const paired = res.baseline.length === res.samples.length ? median(res.samples.map((x, i) => x / res.baseline[i])) : NaN;
   const rss = res.rssKB.length ? mb(Math.max(...res.rssKB)) : NaN;
   const target = [c.target ? `≤ ${c.target.toFixed(1)}×` : null, `< ${limit} MB`].filter(Boolean).join(', ');
   let met = '—';
@@ -363,17 +366,17 @@ function summarize(res) {
   const rssText = Number.isFinite(rss) ? fmt(rss) : 'n/a';
   if (res.state === 'ok' || res.state === 'INCONSISTENT') {
     const name = res.state === 'INCONSISTENT' ? `${c.name} (INCONSISTENT)` : c.name;
-    return [name, fmt(med), res.baseline.length ? fmt(base) : '—', Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '—', target, met, rssText];
+    return [name, fmt(med), res.baseline.length ? fmt(base) : '—', Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '—', Number.isFinite(paired) ? `${paired.toFixed(2)}×` : '—', target, met, rssText];
   }
-  return [c.name, res.state, '—', '—', target, '—', '—'];
+  return [c.name, res.state, '—', '—', '—', target, '—', '—'];
 }
 
 function table(header, rows) {
   const all = [header, ...rows];
   const width = header.map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
   const line = (r) => `| ${r.map((v, i) => String(v).padEnd(width[i])).join(' | ')} |`;
-  const right = new Set([1, 2, 3, 6]);
-  const sep = `| ${width.map((w, i) => (right.has(i) && header.length === 7 ? '-'.repeat(w - 1) + ':' : '-'.repeat(w))).join(' | ')} |`;
+  const right = new Set([1, 2, 3, 4, 7]);
+  const sep = `| ${width.map((w, i) => (right.has(i) ? '-'.repeat(w - 1) + ':' : '-'.repeat(w))).join(' | ')} |`;
   return [line(header), sep, ...rows.map(line)].join('\n');
 }
 
@@ -403,7 +406,7 @@ async function main() {
   if (!cases.length) usage(`no case matches --only ${opts.only}`);
 
   console.error(`bench: ${opts.quick ? 'quick, ' : ''}${opts.runs} runs + ${opts.warmup} warm-up per case, binary: ${binary.label}`);
-  const header = ['case', 'median ms', 'node -e 0 median ms', 'ratio', 'target', 'met?', 'peak RSS MB'];
+  const header = ['case', 'median ms', 'node -e 0 median ms', 'ratio', 'paired ratio', 'target', 'met?', 'peak RSS MB'];
   const out = [];
   out.push(`# meds benchmark${opts.quick ? ' (quick: smoke test, timings not meaningful)' : ''}`);
   out.push('');
