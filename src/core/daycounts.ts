@@ -294,31 +294,53 @@ function tablesOf(med: Medication, d0: DayNum, d1: DayNum, steady: Float64Array,
  * Each entry of `rows` answers its dose in `grid` (taken on time, late, skipped), counted in `c`
  * on the days [fromDay, fromDay + n); takes that answer no scheduled dose go to `extras`, doses of
  * an as-needed phase to `asNeeded`. False: an entry is credited by its time (credit() does that).
+ *
+ * In two passes: first the entries naming a daily dose (most of them; a short loop that V8 optimizes
+ * soon), then the others in their order (interval doses, extras, as-needed doses). Each dose is
+ * answered by its entries in their order either way: a dose is daily or not, whichever entry names it.
  */
 function answer(t: Tables, med: Medication, log: LogColumns, rows: ArrayLike<number>, fromDay: DayNum, n: number, w: Window, c: DayCounts, grid: Uint8Array, extras: number[], asNeeded: number[]): boolean {
-  const { d0, d1, phaseOf, allowed, timeAt, partDay, partMinute, width, lo, hi } = t;
-  const hasIntervals = t.intervals.length > 0;
-  const { taken: takenN, onTime: onTimeN, skipped: skippedN } = c;
+  const { d0, d1, phaseOf, allowed, timeAt, partDay, partMinute, width } = t;
   const minKey = d0 * 1440, maxKey = (d1 + 1) * 1440;
   const { at: atCol, slot: slotCol, flags: flagsCol } = log;
   const { earlyMs, lateMs } = w;
+  const rest = new Int32Array(rows.length); // the entries of the second pass
+  let nRest = 0;
   for (let r = 0; r < rows.length; r++) {
     const j = rows[r]!;
-    const flags = flagsCol[j]!, at0 = atCol[j]!, key = slotCol[j]!, taken = (flags & ENTRY_TAKEN) !== 0;
-    let g = -1; // the dose it names, in the grid
-    let day = 0, at = 0;
+    const key = slotCol[j]!;
     if (key >= minKey && key < maxKey) {
-      day = Math.floor(key / 1440);
+      const day = Math.floor(key / 1440);
       const minute = key - day * 1440; // (a fold's slot, + 0.5, is no daily dose's: no table entry)
       const pi = phaseOf[day - d0]!;
       const k = pi >= 0 && allowed[day - d0] ? (timeAt[pi * 1440 + minute] ?? 0) - 1 : -1;
       if (k >= 0 && !(day === partDay[pi] && minute < partMinute[pi]!)) {
-        g = (day - d0) * width + k;
-        at = doseAt(t, day, minute);
-      } else if (hasIntervals) {
-        g = intervalDose(t, key);
-        at = t.found;
+        const at = doseAt(t, day, minute);
+        const at0 = atCol[j]!, taken = (flagsCol[j]! & ENTRY_TAKEN) !== 0;
+        if (!mark(c, grid, (day - d0) * width + k, day - fromDay, n, taken, at0 >= at - earlyMs && at0 <= at + lateMs) && taken) extras.push(j);
+        continue;
       }
+    }
+    rest[nRest++] = j;
+  }
+  return answerRest(t, med, log, rest.subarray(0, nRest), fromDay, n, w, c, grid, extras, asNeeded);
+}
+
+/** answer's second pass: the entries `rest` name no daily dose. */
+function answerRest(t: Tables, med: Medication, log: LogColumns, rest: Int32Array, fromDay: DayNum, n: number, w: Window, c: DayCounts, grid: Uint8Array, extras: number[], asNeeded: number[]): boolean {
+  const { d0, d1, lo, hi } = t;
+  const minKey = d0 * 1440, maxKey = (d1 + 1) * 1440;
+  const { at: atCol, slot: slotCol, flags: flagsCol } = log;
+  const { earlyMs, lateMs } = w;
+  const hasIntervals = t.intervals.length > 0;
+  for (let r = 0; r < rest.length; r++) {
+    const j = rest[r]!;
+    const flags = flagsCol[j]!, at0 = atCol[j]!, key = slotCol[j]!, taken = (flags & ENTRY_TAKEN) !== 0;
+    let g = -1; // the dose it names, in the grid
+    let day = 0;
+    if (key >= minKey && key < maxKey) {
+      day = Math.floor(key / 1440);
+      if (hasIntervals) g = intervalDose(t, key);
     } else if (key === key) continue; // it answered a dose outside the days looked at
     if (g < 0) {
       if (flags & ENTRY_EXTRA) {
@@ -332,22 +354,29 @@ function answer(t: Tables, med: Medication, log: LogColumns, rows: ArrayLike<num
       }
       return false; // credited by its time, among every dose near it: credit() does that
     }
-    const was = grid[g]!;
-    if (was === ON_TIME || was === LATE) {
-      // A second take for a dose already taken is an extra dose; a later skip does not undo a take.
-      if (taken) extras.push(j);
-      continue;
-    }
-    const v = taken ? (at0 >= at - earlyMs && at0 <= at + lateMs ? ON_TIME : LATE) : SKIP;
-    grid[g] = v;
-    const i = day - fromDay;
-    if (i < 0 || i >= n) continue;
-    if (was === SKIP) skippedN[i]!--;
-    if (v === SKIP) skippedN[i]!++;
-    else {
-      takenN[i]!++;
-      if (v === ON_TIME) onTimeN[i]!++;
-    }
+    const at = t.found;
+    if (!mark(c, grid, g, day - fromDay, n, taken, at0 >= at - earlyMs && at0 <= at + lateMs) && taken) extras.push(j);
+  }
+  if (rest.length) extras.sort((x, y) => x - y); // (in the rows' order, as credit gives them: each pass gave them in order)
+  return true;
+}
+
+/**
+ * An entry answers grid dose g, of the day with index i: taken (inside its window or not) or skipped,
+ * counted when i is in [0, n). False when the dose was already taken: a second take for it is an
+ * extra dose, and a later skip does not undo a take.
+ */
+function mark(c: DayCounts, grid: Uint8Array, g: number, i: number, n: number, taken: boolean, inWindow: boolean): boolean {
+  const was = grid[g]!;
+  if (was === ON_TIME || was === LATE) return false;
+  const v = taken ? (inWindow ? ON_TIME : LATE) : SKIP;
+  grid[g] = v;
+  if (i < 0 || i >= n) return true;
+  if (was === SKIP) c.skipped[i]!--;
+  if (v === SKIP) c.skipped[i]!++;
+  else {
+    c.taken[i]!++;
+    if (v === ON_TIME) c.onTime[i]!++;
   }
   return true;
 }
