@@ -24,9 +24,10 @@ const OUT = Symbol('outside the subset');
 const MAX_DEPTH = 64;
 
 // A plain key; the parser refuses implicit keys over 1024 characters, the subset stops well before.
-const KEY = /^([A-Za-z_][A-Za-z0-9_-]{0,200}):(?= |$)/;
+const KEY_SOURCE = '([A-Za-z_][A-Za-z0-9_-]{0,200}):(?= |$)';
+const KEY = new RegExp(`^${KEY_SOURCE}`);
 /** KEY at a given place (lastIndex), without a substring. */
-const KEY_AT = /([A-Za-z_][A-Za-z0-9_-]{0,200}):(?= |$)/y;
+const KEY_AT = new RegExp(KEY_SOURCE, 'y');
 
 /** The head's value as `yaml` would give it (`doc.toJS()`), or undefined when it is not in the subset. */
 export function readHeadFast(text: string): unknown {
