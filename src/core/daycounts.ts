@@ -92,11 +92,11 @@ interface Interval {
 }
 
 /**
- * One medication's tables over the days looked at, [d0, d1], read by the loops below, which call
- * only functions of this file and read no medication's phases. V8 optimizes a short run's loops
- * while they run: when these were closures made anew for each medication, a call to one threw the
- * optimized code away at the next medication (node --trace-deopt: "wrong call target"), and the
- * phases' varied shapes did the same ("wrong map").
+ * One medication's tables over the days looked at, [d0, d1], read by the loops below, which call no
+ * closure and read no medication's phases. V8 optimizes a short run's loops while they run: when the
+ * functions below were closures made anew for each medication, a call to one threw the optimized
+ * code away at the next medication (node --trace-deopt: "wrong call target"), and the phases'
+ * varied shapes did the same ("wrong map").
  */
 class Tables {
   readonly nd: number;
