@@ -18,7 +18,18 @@ import { Clock, DAY, HOUR, formatDay, weekday } from './time.js';
 import { assessMedication, windowOf, type DoseState, type Window } from './doses.js';
 import { nextDoseAfter } from './schedule.js';
 import { findMed } from './find.js';
-import { DISCLAIMER, GENERAL_RULE, findRuleMatch, sourceReference, type RuleKind, type RuleParams, type RuleWhen } from '../data/drugs.js';
+import {
+  DISCLAIMER,
+  GENERAL_RULE,
+  findRuleMatch,
+  findRuleMatches,
+  missedRules,
+  sourceReference,
+  type MissedRule,
+  type RuleKind,
+  type RuleParams,
+  type RuleWhen,
+} from '../data/drugs.js';
 
 export { DISCLAIMER };
 
@@ -28,7 +39,7 @@ export interface MissedRuleRef {
   source: 'regimen' | 'builtin' | 'general';
   id: string; // "warfarin", "rivaroxaban-15mg-twice-daily", "regimen:metformin", "regimen:settings", "general"
   reference: string; // where the rule comes from: a cited source, or the key in the regimen file
-  kind: RuleKind | 'general';
+  kind: RuleKind | 'general' | 'strictest';
   summary: string;
 }
 
@@ -64,10 +75,11 @@ export function needsAttention(a: Pick<MissedAdvice, 'action'>): boolean {
 // Which rule decides
 
 export interface Decider {
-  kind: RuleKind | 'general';
+  kind: RuleKind | 'general' | 'strictest';
   params: RuleParams;
   ref: MissedRuleRef;
   notes: string[]; // the user's own advice text when it accompanies another instruction
+  parts?: Decider[]; // strictest: the rules of a combination product's ingredients, the strictest answer wins
 }
 
 export interface Facts {
@@ -76,18 +88,49 @@ export interface Facts {
   doseMg?: number;
 }
 
-const STRENGTH_RE = /^\s*(\d+(?:\.\d+)?)\s*(mg|mcg|\u00b5g|ug|micrograms?|g)\b(?!\s*\/)/i;
+// A number ("2.5", "2,5", "1,000") and a mass unit, anywhere in the text: "Xarelto 2.5 mg", "2,5mg", "2.5 milligrams".
+const STRENGTH_RE = /(?<![\d.,])(\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:[.,]\d+)?)\s*(mg|milligrams?|mcg|micrograms?|\u00b5g|ug|g|grams?)(?![a-z])/gi;
 
-/** Milligrams per unit from a strength such as "15 mg", "350 micrograms", "0.5 g"; undefined for "5 mg/5 mL". */
-export function strengthMg(strength: string | undefined): number | undefined {
-  if (!strength || strength.includes('/')) return undefined;
-  const m = STRENGTH_RE.exec(strength);
-  if (!m) return undefined;
-  const n = +m[1]!;
-  const u = m[2]!.toLowerCase();
-  if (u === 'mg') return n;
-  if (u === 'g') return n * 1000;
+function toMg(num: string, unit: string): number {
+  // "1,000" is a thousands separator; "2,5" a decimal comma.
+  const n = /^\d{1,3}(?:,\d{3})+$/.test(num) ? +num.replace(/,/g, '') : +num.replace(',', '.');
+  const u = unit.toLowerCase();
+  if (u === 'mg' || u.startsWith('milligram')) return n;
+  if (u === 'g' || u.startsWith('gram')) return n * 1000;
   return n / 1000;
+}
+
+/**
+ * Milligrams per unit from one text ("15 mg", "Xarelto 2,5 mg", "350 micrograms", "0.5 g");
+ * undefined when it names no strength, several, or a concentration or combination
+ * ("5 mg/5 mL", "50 mg/200 mg/25 mg"), which do not say how much one unit holds.
+ */
+export function strengthMg(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  const found = [...text.matchAll(STRENGTH_RE)];
+  if (found.length !== 1) return undefined;
+  const m = found[0]!;
+  const before = text.slice(0, m.index).trimEnd();
+  const after = text.slice(m.index! + m[0].length).trimStart();
+  if (before.endsWith('/') || after.startsWith('/')) return undefined;
+  return toMg(m[1]!, m[2]!);
+}
+
+/**
+ * The strength per unit wherever the file gives it: `strength`, the `name`, the
+ * `ingredients`. Undefined when none says, or when two places disagree: a rule
+ * that depends on the strength must then take its safer branch.
+ */
+export function medStrengthMg(med: Pick<Medication, 'strength' | 'name' | 'ingredients'>): number | undefined {
+  const values = new Set<number>();
+  for (const t of [med.strength, med.name, ...(med.ingredients ?? [])]) {
+    if (!t) continue;
+    const v = strengthMg(t);
+    if (v !== undefined) values.add(v);
+    else if (STRENGTH_RE.test(t)) return undefined; // a strength we cannot read as one amount per unit
+    STRENGTH_RE.lastIndex = 0;
+  }
+  return values.size === 1 ? [...values][0] : undefined;
 }
 
 /** Doses per day of a daily-type phase (every 12 h counts as 2); undefined for weekly, monthly or as-needed. */
@@ -143,17 +186,51 @@ function generalDecider(): Decider {
   };
 }
 
+/** A bundled rule's answer for these facts: the first variant whose `when` holds, else the rule's own kind, else none. */
+function ruleDecider(r: MissedRule, facts: Facts): Decider | undefined {
+  const v = r.variants?.find((x) => whenHolds(x.when, facts));
+  if (v) {
+    const reference = sourceReference(v.source ?? r.source);
+    return { kind: v.kind, params: v.params, notes: [], ref: { source: 'builtin', id: v.id, reference, kind: v.kind, summary: v.summary ?? r.summary } };
+  }
+  if (r.kind) return { kind: r.kind, params: r.params ?? {}, notes: [], ref: { source: 'builtin', id: r.id, reference: sourceReference(r.source), kind: r.kind, summary: r.summary } };
+  return undefined;
+}
+
+/**
+ * Rules of one group (antiretrovirals) combine: a product recognised by several
+ * of its ingredients or brands gets every window its labels give, and the
+ * strictest answer decides (a product containing rilpivirine never gets more
+ * than rilpivirine's 12 hours). The group's fallback rule decides only when no
+ * rule with a label window applies to this schedule.
+ */
+function groupDecider(med: Medication, group: string, facts: Facts): Decider | undefined {
+  const rules = findRuleMatches(med).map((m) => m.rule).filter((r) => r.group === group);
+  const windowed = rules.filter((r) => !r.fallback).map((r) => ruleDecider(r, facts)).filter((d): d is Decider => d !== undefined);
+  if (windowed.length === 0) {
+    // The group's fallback, even when the product names none of its ingredients ("Biktarvy" twice daily).
+    const fb = missedRules.rules.find((r) => r.group === group && r.fallback);
+    return fb ? ruleDecider(fb, facts) : undefined;
+  }
+  if (windowed.length === 1) return windowed[0];
+  const names = windowed.map((d) => d.ref.id).join(', ');
+  return {
+    kind: 'strictest',
+    params: {},
+    notes: [],
+    parts: windowed,
+    ref: { source: 'builtin', id: names, reference: windowed.map((d) => d.ref.reference).join('; '), kind: 'strictest', summary: `The strictest of: ${names}.` },
+  };
+}
+
 /** The rule that decides for one missed dose (first match wins; see the file comment). */
 export function resolveRule(regimen: Regimen, med: Medication, facts: Facts): Decider {
   const own = fromInstruction(med.missed, `regimen:${med.id}`, `regimen file: medications[${med.index}].missed (${med.id})`);
   if (own) return own;
   const match = findRuleMatch(med);
   if (match) {
-    const r = match.rule;
-    const reference = sourceReference(r.source);
-    const v = r.variants?.find((x) => whenHolds(x.when, facts));
-    if (v) return { kind: v.kind, params: v.params, notes: [], ref: { source: 'builtin', id: v.id, reference, kind: v.kind, summary: v.summary ?? r.summary } };
-    if (r.kind) return { kind: r.kind, params: r.params ?? {}, notes: [], ref: { source: 'builtin', id: r.id, reference, kind: r.kind, summary: r.summary } };
+    const d = match.rule.group && !match.generic ? groupDecider(med, match.rule.group, facts) : ruleDecider(match.rule, facts);
+    if (d) return d;
   }
   const file = fromInstruction(regimen.settings.missed, 'regimen:settings', 'regimen file: settings.missed');
   if (file) return file;
@@ -234,6 +311,7 @@ interface Ctx {
 type Outcome = Omit<MissedAdvice, 'med' | 'name' | 'slot' | 'scheduledAt' | 'lateMs' | 'rule' | 'caution' | 'warnings'> & {
   caution?: string;
   warnings?: string[];
+  decidedBy?: Decider; // strictest: the part whose answer was chosen
 };
 
 const untaken = (x: DoseState) => x.status === 'missed' || x.status === 'skipped';
@@ -284,8 +362,28 @@ function mattersByDefault(ctx: Ctx): boolean {
   return true;
 }
 
+/**
+ * A combination product: every part's answer, and the strictest wins (a skip
+ * beats any take-now; among take-now, the earliest takeBy).
+ */
+function strictest(ctx: Ctx, dec: Decider): Outcome | undefined {
+  let best: { o: Outcome; part: Decider; score: number } | undefined;
+  for (const part of dec.parts ?? []) {
+    const o = evaluate(ctx, part);
+    if (!o) continue;
+    const score = o.action === 'take-now' ? (o.takeBy ?? Infinity) : -Infinity;
+    if (!best || score < best.score) best = { o, part, score };
+  }
+  if (!best) return undefined;
+  const others = (dec.parts ?? []).filter((x) => x !== best!.part).map((x) => x.ref.id);
+  const why = `This product contains more than one antiretroviral with its own label window (${[best.part.ref.id, ...others].join(', ')}); meds applies the strictest, here ${best.part.ref.id}: ${best.part.ref.summary}`;
+  return { ...best.o, decidedBy: best.part, warnings: [...(best.o.warnings ?? []), why] };
+}
+
 function evaluate(ctx: Ctx, dec: Decider): Outcome | undefined {
   switch (dec.kind) {
+    case 'strictest':
+      return strictest(ctx, dec);
     case 'pill-combined':
       return pillCombined(ctx, dec.params);
     case 'pill-progestogen':
@@ -335,7 +433,9 @@ function evaluate(ctx: Ctx, dec: Decider): Outcome | undefined {
       return skip(`: it is nearly time for the next one`);
     }
     case 'take-within': {
-      const within = (p.withinHours ?? 0) * HOUR;
+      let within = p.withinHours !== undefined ? p.withinHours * HOUR : Infinity;
+      if (p.withinFractionOfInterval !== undefined && next !== undefined) within = Math.min(within, (next - d.at) * p.withinFractionOfInterval);
+      if (within === Infinity) within = 0;
       const dayEnd = clock.startOfDay(d.day + 1);
       const ok = late <= within && (!p.sameDay || now < dayEnd);
       if (ok) return take(minDef(d.at + within, p.sameDay ? dayEnd : undefined, next));
@@ -385,6 +485,17 @@ function evaluate(ctx: Ctx, dec: Decider): Outcome | undefined {
         message: `Take ${dose} tomorrow morning at ${clock.formatTime(takeAt)} instead, the usual way${back}.`,
         warnings: ['Never take two tablets on the same day.'],
       };
+    }
+    case 'next-morning-daily':
+      return {
+        ...skip(''),
+        message: `Leave out ${dose}: take the next tablet ${next === undefined ? 'the next morning' : `at ${words.time(next)}`} as usual, first thing in the morning before food, drink or other medicines.`,
+        warnings: ['Never take two tablets on the same day, and never take it later in the day.'],
+      };
+    case 'take-within-days': {
+      const within = (p.takeWithinDays ?? 0) * DAY;
+      if (late <= within) return take(minDef(d.at + within, next));
+      return skip(`: it is more than ${plural(p.takeWithinDays ?? 0, 'day')} late`);
     }
     case 'contact-after-days': {
       const within = p.takeWithinDays ?? 2;
@@ -482,23 +593,35 @@ function lastMissedIndex(ctx: Ctx): number {
   return -1;
 }
 
-function packWarnings(ctx: Ctx, j: number): string[] {
+/** Pill number in the pack (1-based) of dose `j`, when the schedule has a cycle. */
+function packPosition(ctx: Ctx, j: number): { n: number; on: number; off: number } | undefined {
   const x = ctx.doses[j]!;
   const phase = ctx.med.phases.find((p) => p.index === x.phase);
-  if (phase?.cycle && phase.from !== undefined) {
-    const len = phase.cycle.on + phase.cycle.off;
-    const n = ((((x.day - phase.from) % len) + len) % len) + 1; // pill number in the pack
+  if (!phase?.cycle || phase.from === undefined) return undefined;
+  const len = phase.cycle.on + phase.cycle.off;
+  return { n: ((((x.day - phase.from) % len) + len) % len) + 1, on: phase.cycle.on, off: phase.cycle.off };
+}
+
+/**
+ * Where in the pack the missed pills were: from EVERY missed pill, not only the
+ * last (two missed across the pill-free break are a week-1 miss as well as a
+ * week-3 one).
+ */
+function packWarnings(ctx: Ctx, missed: number[]): string[] {
+  const pos = missed.map((j) => packPosition(ctx, j));
+  if (pos.length && pos.every((x) => x !== undefined)) {
     const out: string[] = [];
-    if (n <= 7)
+    const ps = pos as { n: number; on: number; off: number }[];
+    if (ps.some((x) => x.n <= 7))
       out.push(
-        'The pills were missed in the first week of the pack: if you had unprotected sex in the pill-free break or the last 7 days, you may need emergency contraception; ask a pharmacist or doctor now.',
+        'Pills were missed in the first week of the pack: if you had unprotected sex in the pill-free break or the last 7 days, you may need emergency contraception; ask a pharmacist or doctor now.',
       );
-    if (phase.cycle.on - n < 7)
-      out.push(`Fewer than 7 pills are left in this pack: finish it and start the next pack the next day, without the ${plural(phase.cycle.off, 'day')} break.`);
+    const late = ps.find((x) => x.on - x.n < 7);
+    if (late) out.push(`Fewer than 7 pills are left in this pack: finish it and start the next pack the next day, without the ${plural(late.off, 'day')} break.`);
     return out;
   }
   return [
-    'If the pills were missed in the first week of a pack and you had unprotected sex in the last 7 days, you may need emergency contraception; ask a pharmacist or doctor.',
+    'If the pills were missed in the first week of a pack and you had unprotected sex in the pill-free break or the last 7 days, you may need emergency contraception; ask a pharmacist or doctor.',
     'If fewer than 7 active pills are left in the pack, finish them and start the next pack without a break.',
   ];
 }
@@ -506,37 +629,41 @@ function packWarnings(ctx: Ctx, j: number): string[] {
 const TWO_PILLS = 'Taking two pills in one day is part of the NHS missed-pill advice; otherwise never take a double dose unless your prescriber said so. Check the leaflet or ask your pharmacist.';
 
 /**
- * Combined pill (NHS): a pill is missed when more than 24 h late. Advice goes to the
- * latest pill not taken (take it now) and, when that one is only late, also to the
- * last pill that is truly missed (take it now too, even if two in one day). Earlier
- * missed pills are left out. Two or more missed: 7 days of extra contraception.
- * These pills matter until the second pill after the latest one comes.
+ * Combined pill (NHS): a pill is missed when more than 24 h late. One advice, for
+ * the most recent pill not taken: take it now (the last pill missed), leave every
+ * earlier one, take the next at the usual time: never more than two pills in one
+ * day. Two or more missed: 7 days of extra contraception, and the pack position
+ * of every missed pill decides the week-1 and week-3 warnings. The advice matters
+ * until the second pill after the most recent one comes.
  */
 function pillCombined(ctx: Ctx, p: RuleParams): Outcome | undefined {
   const L = lastMissedIndex(ctx);
-  if (L < 0) return undefined;
+  if (L < 0 || ctx.i !== L) return undefined;
   const until = nthNextAt(ctx, L, 2);
   if (until !== undefined && ctx.now >= until) return undefined;
   const thr = (p.missedAfterHours ?? 24) * HOUR;
   const run = runEndingAt(ctx, L);
   const missed = run.filter((j) => ctx.now - ctx.doses[j]!.at > thr);
-  const P = missed[missed.length - 1];
-  if (ctx.i !== L && ctx.i !== P) return undefined;
   const { words, clock } = ctx;
   const next = nextPending(ctx, L);
   const nextText = next === undefined ? '' : `; take the next one at ${words.time(next)} as usual, even if that means two pills in one day`;
   const days = p.extraContraceptionDays ?? 7;
   const warnings: string[] = [];
-  if (missed.length >= (p.extraWhenMissed ?? 2)) {
-    warnings.push(`Use extra contraception, such as condoms, for the next ${days} days.`, ...packWarnings(ctx, P!));
-  } else warnings.push('You are still protected; no extra contraception is needed.');
+  if (missed.length >= (p.extraWhenMissed ?? 2)) warnings.push(`Use extra contraception, such as condoms, for the next ${days} days.`, ...packWarnings(ctx, missed));
+  else warnings.push('You are still protected; no extra contraception is needed.');
+  const earlier = run.length - 1;
+  const leave = earlier > 0 ? `; leave out the ${plural(earlier, 'earlier pill')} you missed` : '';
   const pill = words.dose(ctx.d.at, 'pill');
-  if (ctx.i === L && ctx.now - ctx.d.at <= thr) {
-    const also = P !== undefined ? '; also take the last pill you missed, see below' : '';
-    return { action: 'take-now', takeBy: ctx.d.at + thr, nextDoseAt: next, message: `Take ${pill} now: it is less than 24 hours late${also}${nextText}.`, caution: TWO_PILLS, warnings };
+  if (ctx.now - ctx.d.at <= thr) {
+    return {
+      action: 'take-now',
+      takeBy: ctx.d.at + thr,
+      nextDoseAt: next,
+      message: `Take ${pill} now: it is less than 24 hours late${leave}${nextText}.`,
+      caution: TWO_PILLS,
+      warnings,
+    };
   }
-  const earlier = missed.length - 1;
-  const leave = earlier > 0 ? `, and leave out the ${plural(earlier, 'earlier missed pill')}` : '';
   return {
     action: 'take-now',
     takeBy: until,
@@ -592,12 +719,19 @@ function factsFor(med: Medication, doses: DoseState[], i: number): Facts {
   const d = doses[i]!;
   const prev = doses[i - 1];
   const interval = d.nextAt !== undefined ? d.nextAt - d.at : prev ? d.at - prev.at : undefined;
-  const mg = strengthMg(med.strength);
+  const mg = medStrengthMg(med);
   return {
     timesPerDay: timesPerDay(med.phases.find((p) => p.index === d.phase)),
     intervalDays: interval === undefined ? undefined : interval / DAY,
     doseMg: mg === undefined ? undefined : mg * d.dose,
   };
+}
+
+/** Rules whose answer ends with the dose's calendar day (same-day, or take-within with `sameDay`). */
+function sameDayBound(dec: Decider): boolean {
+  if (dec.kind === 'same-day') return true;
+  if (dec.kind === 'take-within' && dec.params.sameDay) return true;
+  return dec.kind === 'strictest' && (dec.parts ?? []).some(sameDayBound);
 }
 
 function trackingStartOf(regimen: Regimen): Millis {
@@ -618,21 +752,27 @@ export function adviseMedication(regimen: Regimen, med: Medication, now: Millis,
   const out: MissedAdvice[] = [];
   for (let i = 0; i < doses.length; i++) {
     const d = doses[i]!;
-    if (d.status !== 'missed') continue;
+    // A dose still inside its on-time window after midnight is, for a same-day rule, a dose of a day that is over:
+    // the window never overrides the rule (warfarin at 23:00, remembered at 00:30: leave it out).
+    const pastItsDay = d.status === 'due' && d.day < today;
+    if (d.status !== 'missed' && !pastItsDay) continue;
     const dec = resolveRule(regimen, med, factsFor(med, doses, i));
+    if (pastItsDay && !sameDayBound(dec)) continue;
     const ctx: Ctx = { regimen, med, name, clock, now, today, w, doses, i, d, trackingStart, words };
     const o = evaluate(ctx, dec);
     if (!o) continue;
+    const { decidedBy, ...rest } = o;
+    const by = decidedBy ?? dec;
     out.push({
       med: med.id,
       name,
       slot: d.slot,
       scheduledAt: d.at,
       lateMs: now - d.at,
-      ...o,
+      ...rest,
       caution: o.caution ?? NEVER_DOUBLE,
-      warnings: [...(o.warnings ?? []), ...dec.notes],
-      rule: dec.ref,
+      warnings: [...(o.warnings ?? []), ...(by.params.note ? [by.params.note] : []), ...dec.notes],
+      rule: by.ref,
     });
   }
   const covered = new Set(out.flatMap((a) => a.covers ?? []));

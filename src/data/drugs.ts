@@ -17,6 +17,8 @@ export const RULE_KINDS = [
   'as-soon-as-remembered', // take until the next dose is due, then skip
   'next-morning-weekly', // weekly bisphosphonate: the morning after, never two in one day
   'monthly-bisphosphonate', // monthly: next morning if the next dose is more than `minDaysToNext` days away
+  'next-morning-daily', // daily bisphosphonate: leave it out, the next morning's tablet as usual, never two in a day
+  'take-within-days', // weekly injection: take within `takeWithinDays` days (elapsed) after it was due, else skip
   'contact-after-days', // take within `takeWithinDays` calendar days, later contact the prescriber
   'pill-combined', // NHS combined-pill rules
   'pill-progestogen', // NHS progestogen-only-pill rules (late threshold per pill)
@@ -29,6 +31,7 @@ export type RuleKind = (typeof RULE_KINDS)[number];
 
 export interface RuleParams {
   withinHours?: number;
+  withinFractionOfInterval?: number; // take-within: also no later than this fraction of the interval to the next dose
   sameDay?: boolean; // take-within: also require the same calendar day
   minBeforeNextHours?: number;
   contactAfterConsecutive?: number; // this many or more missed in a row: contact
@@ -48,6 +51,7 @@ export interface RuleParams {
   advice?: string; // contact: the user's own text
   graceHours?: number;
   skipAtFractionOfInterval?: number;
+  note?: string; // said with the advice: why this branch was chosen
 }
 
 /** Conditions on the schedule or strength; every given one must hold. */
@@ -71,6 +75,7 @@ export interface RuleVariant {
   kind: RuleKind;
   params: RuleParams;
   summary?: string;
+  source?: RuleSource; // when the variant has its own source (otherwise the rule's)
 }
 
 export interface MissedRule {
@@ -79,6 +84,8 @@ export interface MissedRule {
   brands: string[];
   words?: string[]; // generic words (e.g. "insulin"): used only when no ingredient or brand matched
   excludeWith?: string[]; // the rule does not apply when the medication also names one of these
+  group?: string; // rules of one group combine: a product matching several gets the strictest (antiretrovirals)
+  fallback?: boolean; // in a group: used only when no other rule of the group decides
   kind?: RuleKind; // used when no variant matches; without it, an unmatched rule does not apply
   params?: RuleParams;
   variants?: RuleVariant[];
@@ -149,8 +156,12 @@ export function findRuleMatch(med: MedNames): RuleMatch | undefined {
   return m ?? undefined;
 }
 
+function medText(med: MedNames): string {
+  return [med.id, med.name ?? '', ...(med.ingredients ?? [])].map(normalize).join('|');
+}
+
 function matchRule(med: MedNames): RuleMatch | undefined {
-  const text = [med.id, med.name ?? '', ...(med.ingredients ?? [])].map(normalize).join('|');
+  const text = medText(med);
   let generic: RuleMatch | undefined;
   for (const rule of missedRules.rules) {
     if (rule.excludeWith?.some((t) => has(text, t))) continue;
@@ -162,6 +173,21 @@ function matchRule(med: MedNames): RuleMatch | undefined {
     }
   }
   return generic;
+}
+
+/**
+ * Every bundled rule that names the medication by ingredient or brand, in file
+ * order (a combination product names several). Generic words are not used here.
+ */
+export function findRuleMatches(med: MedNames): RuleMatch[] {
+  const text = medText(med);
+  const out: RuleMatch[] = [];
+  for (const rule of missedRules.rules) {
+    if (rule.excludeWith?.some((t) => has(text, t))) continue;
+    const t = [...rule.ingredients, ...rule.brands].find((x) => has(text, x));
+    if (t) out.push({ rule, term: t, generic: false });
+  }
+  return out;
 }
 
 export function findRule(med: MedNames): MissedRule | undefined {

@@ -15,72 +15,7 @@ import {
 import { DISCLAIMER, findRule, missedRules, RULE_KINDS } from '../../src/data/drugs.js';
 import { MedsError } from '../../src/errors.js';
 
-// ---------------------------------------------------------------------------
-// Helpers: a fixed zone per test, regimens built directly.
-
-const NY = new Clock('America/New_York');
-const LON = new Clock('Europe/London');
-
-interface MedSpec {
-  id: string;
-  name?: string;
-  strength?: string;
-  ingredients?: string[];
-  times?: string[];
-  everyHours?: number;
-  from?: string; // "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM"
-  days?: number[];
-  monthDays?: number[];
-  cycle?: { on: number; off: number };
-  dose?: number;
-  missed?: MissedInstruction;
-}
-
-let medIndex = 0;
-function med(o: MedSpec): Medication {
-  const from = o.from ?? '2026-01-01';
-  const phase: Phase = {
-    index: 0,
-    from: parseDay(from.slice(0, 10)),
-    fromMinute: from.length > 10 ? parseHM(from.slice(11)) : undefined,
-    dose: o.dose ?? 1,
-    asNeeded: false,
-    times: (o.times ?? []).map((t) => ({ minute: parseHM(t)!, label: t })),
-    days: o.days,
-    monthDays: o.monthDays,
-    cycle: o.cycle,
-    everyMs: o.everyHours !== undefined ? o.everyHours * HOUR : undefined,
-  };
-  return { id: o.id, name: o.name, strength: o.strength, ingredients: o.ingredients, unit: 'tablet', phases: [phase], missed: o.missed, index: medIndex++ };
-}
-
-function regimen(clock: Clock, meds: Medication[], log: LogEntry[] = [], settings: Partial<Settings> = {}): Regimen {
-  return {
-    version: 1,
-    patient: { timezone: clock.zoneName, allergies: [], conditions: [], routine: {} },
-    settings: { earlyMs: HOUR, lateMs: 2 * HOUR, ...settings },
-    medications: meds,
-    log: log.map((e, index) => ({ ...e, index })),
-  };
-}
-
-/** A taken (or skipped) log entry at a local time, answering a slot. */
-function entry(clock: Clock, medId: string, at: string, forSlot: string, status: 'taken' | 'skipped' = 'taken'): LogEntry {
-  return { at: clock.parse(at)!, atText: at, med: medId, for: forSlot, status, index: 0 };
-}
-
-const at = (clock: Clock, local: string) => clock.parse(local)!;
-
-function advise(r: Regimen, clock: Clock, now: number, medId?: string): MissedAdvice[] {
-  return adviseMissed(r, now, clock, medId === undefined ? {} : { med: medId });
-}
-
-/** The single advice for a medication (fails when there is not exactly one). */
-function only(r: Regimen, clock: Clock, now: number, medId: string): MissedAdvice {
-  const list = advise(r, clock, now, medId);
-  expect(list, `advice for ${medId}`).toHaveLength(1);
-  return list[0]!;
-}
+import { LON, NY, advise, at, entry, med, only, regimen, type MedSpec } from './missed-helpers.js';
 
 // ---------------------------------------------------------------------------
 
@@ -300,7 +235,7 @@ describe('built-in drug rules', () => {
       { now: '2026-03-03T07:00', action: 'skip' },
     ])('20 mg once daily, 08:00 dose at $now: $action', ({ now, action }) => {
       const a = only(regimen(NY, [riva('20 mg', ['08:00'])]), NY, at(NY, now), 'xarelto');
-      expect(a).toMatchObject({ action, rule: { id: 'rivaroxaban' }, caution: NEVER_DOUBLE });
+      expect(a).toMatchObject({ action, rule: { id: 'rivaroxaban-once-daily' }, caution: NEVER_DOUBLE });
     });
 
     it('15 mg twice daily, morning dose remembered before the evening dose: take one tablet now', () => {
@@ -345,13 +280,13 @@ describe('built-in drug rules', () => {
     });
   });
 
-  describe('dabigatran (Thrombosis UK): take it if the next dose is at least 6 h away', () => {
+  describe('dabigatran twice daily (Thrombosis UK): take it if the next dose is at least 6 h away', () => {
     it.each([
       { now: '2026-03-02T14:00', action: 'take-now' },
       { now: '2026-03-02T14:01', action: 'skip' },
     ])('08:00 dose at $now: $action', ({ now, action }) => {
       const a = only(regimen(NY, [med({ id: 'pradaxa', name: 'Pradaxa', times: ['08:00', '20:00'] })]), NY, at(NY, now), 'pradaxa');
-      expect(a).toMatchObject({ action, rule: { id: 'dabigatran' } });
+      expect(a).toMatchObject({ action, rule: { id: 'dabigatran-twice-daily' } });
     });
   });
 
@@ -377,21 +312,19 @@ describe('built-in drug rules', () => {
       expect(a.warnings).toEqual(['You are still protected; no extra contraception is needed.']);
     });
 
-    it('one missed and one late pill: take both now (the last missed, and the late one)', () => {
+    it('one missed and one late pill: take only the latest now and leave the earlier, so never three pills in a day', () => {
       const r = regimen(NY, [pill('2026-03-02')], [took('2026-03-02')]);
       const list = advise(r, NY, at(NY, '2026-03-05T10:00'), 'pill');
-      expect(list.map((a) => [a.slot, a.action])).toEqual([
-        ['2026-03-03T21:00', 'take-now'],
-        ['2026-03-04T21:00', 'take-now'],
-      ]);
+      expect(list.map((a) => [a.slot, a.action])).toEqual([['2026-03-04T21:00', 'take-now']]);
+      expect(list[0]!.message).toContain('leave out the 1 earlier pill you missed');
     });
 
     it('two or more missed in week 1: last missed now, leave the earlier, 7 days extra contraception, emergency contraception warning', () => {
       const r = regimen(NY, [pill('2026-03-02')], [took('2026-03-02')]);
       const list = advise(r, NY, at(NY, '2026-03-06T10:00'), 'pill');
-      expect(list.map((a) => a.slot)).toEqual(['2026-03-04T21:00', '2026-03-05T21:00']);
+      expect(list.map((a) => a.slot)).toEqual(['2026-03-05T21:00']);
       const last = list[0]!;
-      expect(last.message).toContain('leave out the 1 earlier missed pill');
+      expect(last.message).toContain('leave out the 2 earlier pills you missed');
       expect(last.warnings[0]).toBe('Use extra contraception, such as condoms, for the next 7 days.');
       expect(last.warnings.join(' ')).toContain('emergency contraception');
     });
@@ -470,9 +403,9 @@ describe('built-in drug rules', () => {
       expect(only(r, NY, at(NY, '2026-03-07T10:00'), 'bone').action).toBe('skip');
     });
 
-    it('daily alendronate is not covered by the weekly rule: general rule', () => {
+    it('daily alendronate is not covered by the weekly rule: its own daily rule', () => {
       const r = regimen(NY, [med({ id: 'alendronate', times: ['06:30'] })]);
-      expect(only(r, NY, at(NY, '2026-03-02T09:00'), 'alendronate').rule.source).toBe('general');
+      expect(only(r, NY, at(NY, '2026-03-02T09:00'), 'alendronate').rule.id).toBe('alendronate-daily');
     });
   });
 
@@ -543,21 +476,14 @@ describe('built-in drug rules', () => {
       expect(a.rule.reference).toContain('epilepsysociety.org.uk');
     });
 
-    it('once-daily lamotrigine is not covered: general rule', () => {
-      const a = only(regimen(NY, [med({ id: 'aed', name: 'lamotrigine', times: ['08:00'] })]), NY, at(NY, '2026-03-02T14:01'), 'aed');
-      expect(a.rule.source).toBe('general');
+    it('once-daily lamotrigine: as soon as remembered (Epilepsy Society), even past the halfway point', () => {
+      const a = only(regimen(NY, [med({ id: 'aed', name: 'lamotrigine', times: ['08:00'] })]), NY, at(NY, '2026-03-02T22:01'), 'aed');
+      expect(a).toMatchObject({ action: 'take-now', rule: { id: 'antiseizure-once-daily' } });
+      expect(a.rule.reference).toContain('epilepsysociety.org.uk');
     });
   });
 
-  describe('antiretrovirals (aidsmap): as soon as remembered, never together with the next dose', () => {
-    it.each([
-      { now: '2026-03-03T07:59', action: 'take-now' },
-      { now: '2026-03-03T08:00', action: 'skip' },
-    ])('Biktarvy 09:00 missed, at $now: $action', ({ now, action }) => {
-      const a = only(regimen(NY, [med({ id: 'arv', name: 'Biktarvy', times: ['09:00'] })]), NY, at(NY, now), 'arv');
-      expect(a).toMatchObject({ action, rule: { id: 'antiretroviral' } });
-    });
-  });
+  // Antiretrovirals: see test/core/missed-rules.test.ts.
 });
 
 describe('across midnight and daylight-saving changes', () => {
@@ -681,7 +607,7 @@ describe('bundled rule data', () => {
       [{ id: 'bt', ingredients: ['Apixaban'] }, 'apixaban'],
       [{ id: 'eliquisx' }, undefined],
       [{ id: 'warfarin-sodium' }, 'warfarin'],
-      [{ id: 'x', name: 'valproic acid' }, 'antiseizure-twice-daily'],
+      [{ id: 'x', name: 'valproic acid' }, 'antiseizure'],
       [{ id: 'x', name: 'Marvelon' }, 'combined-pill'],
       [{ id: 'x', ingredients: ['ethinylestradiol', 'desogestrel'] }, 'combined-pill'],
       [{ id: 'x', name: 'Cerazette' }, 'pill-desogestrel'],
