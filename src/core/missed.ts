@@ -507,21 +507,8 @@ function evaluate(ctx: Ctx, dec: Decider): Outcome | undefined {
         message: `Do not take ${dose} now: it is ${plural(daysLate, 'day')} late. Contact ${p.contactWho ?? 'your prescriber'} for what to do.`,
       };
     }
-    case 'interval-min-gap': {
-      const gap = (p.minGapHours ?? 8) * HOUR;
-      const warnings = ['Inject it during waking hours.'];
-      if (next !== undefined && next - now < gap) {
-        const moved = now + gap;
-        return {
-          action: 'take-now',
-          takeBy: next,
-          nextDoseAt: moved,
-          message: `Inject ${dose} now; keep at least ${hoursText(gap)} before the next injection, so take the next one no earlier than ${words.time(moved)} instead of ${words.time(next)}, then go back to your usual time.`,
-          warnings,
-        };
-      }
-      return { ...take(next, ` (at least ${hoursText(gap)} before the next injection)`), warnings };
-    }
+    case 'interval-min-gap':
+      return minGap(ctx, p, dose, next);
     case 'follow-plan':
       return {
         action: 'follow-plan',
@@ -586,6 +573,56 @@ function sameDayCatchUp(ctx: Ctx, p: RuleParams): Outcome | undefined {
   }
   const next = sameDayNext?.at ?? d.nextAt;
   return { action: 'take-now', takeBy: dayEnd, nextDoseAt: next, message: `Take ${dose} now; ${words.next(next)}.` };
+}
+
+/** The patient's waking hours from the routine (`wake` and `bed`), when both are given. */
+function wakingHours(regimen: Regimen): { wake: number; bed: number } | undefined {
+  const r = regimen.patient.routine ?? {};
+  const wake = r.wake ?? r.waking ?? r.wakeup;
+  const bed = r.bed ?? r.bedtime ?? r.sleep;
+  return wake !== undefined && bed !== undefined && wake !== bed ? { wake, bed } : undefined;
+}
+
+/** The first waking moment at or after `t` (t itself when awake, or when waking hours are unknown). */
+function awakeFrom(ctx: Ctx, t: Millis): Millis {
+  const h = wakingHours(ctx.regimen);
+  if (!h) return t;
+  const { day, minute } = ctx.clock.toLocal(t);
+  const awake = h.wake < h.bed ? minute >= h.wake && minute < h.bed : minute >= h.wake || minute < h.bed;
+  if (awake) return t;
+  return ctx.clock.toInstant(minute >= h.wake ? day + 1 : day, h.wake);
+}
+
+/**
+ * Insulin degludec (label): inject the missed dose during waking hours when it is
+ * discovered, then go back to the usual time, always at least `minGapHours` between
+ * injections. When the usual next injection would come too soon, it moves to the
+ * first waking moment at least the gap after this one; the one after is at the usual time.
+ */
+function minGap(ctx: Ctx, p: RuleParams, dose: string, next: Millis | undefined): Outcome {
+  const { now, words, clock } = ctx;
+  const gap = (p.minGapHours ?? 8) * HOUR;
+  const hours = wakingHours(ctx.regimen);
+  const warnings = hours ? [] : ['Inject it during waking hours (add wake and bed times to your routine and meds will say when).'];
+  const injectAt = awakeFrom(ctx, now);
+  if (next !== undefined && injectAt >= next) {
+    // Asleep until after the usual time: the usual injection is the one to take.
+    return { action: 'skip', nextDoseAt: next, message: `Skip ${dose}: inject the next dose at ${words.time(next)} as usual.`, warnings };
+  }
+  const when = injectAt > now ? `when you wake up at ${words.time(injectAt)}` : 'now';
+  const action: MissedAction = injectAt > now ? 'take-next-morning' : 'take-now';
+  const base = { action, ...(injectAt > now ? { takeAt: injectAt } : {}), warnings };
+  if (next !== undefined && next - injectAt < gap) {
+    const moved = awakeFrom(ctx, injectAt + gap);
+    const after = nextAfter(ctx, next);
+    return {
+      ...base,
+      takeBy: next,
+      nextDoseAt: moved,
+      message: `Inject ${dose} ${when}; keep at least ${hoursText(gap)} before the next injection, so take the next one at ${words.time(moved)} instead of ${words.time(next)}${after === undefined ? '' : `, then go back to your usual time (${clock.formatTime(after)})`}.`,
+    };
+  }
+  return { ...base, takeBy: next, nextDoseAt: next, message: `Inject ${dose} ${when} (at least ${hoursText(gap)} before the next injection); ${words.next(next)}.` };
 }
 
 function lastMissedIndex(ctx: Ctx): number {

@@ -6,7 +6,7 @@ import type { Output } from './output.js';
 
 const ACTION_WORDS: Record<MissedAdvice['action'], string> = {
   'take-now': 'TAKE NOW',
-  'take-next-morning': 'TAKE TOMORROW MORNING',
+  'take-next-morning': 'TAKE IN THE MORNING', // at takeAt: the next morning, or on waking (degludec found at night)
   skip: 'SKIP',
   'contact-prescriber': 'CONTACT YOUR PRESCRIBER',
   'follow-plan': 'FOLLOW YOUR PLAN',

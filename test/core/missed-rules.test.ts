@@ -231,3 +231,31 @@ describe('weekly GLP-1 receptor agonists: each label window in days', () => {
     expect(one(weekly(name), now)).toMatchObject({ action, rule: { id } });
   });
 });
+
+describe('insulin degludec (label): waking hours, at least 8 h between injections, then the usual time', () => {
+  const withRoutine = (now: string) => {
+    const r = regimen(NY, [med({ id: 'basal', name: 'Tresiba', times: ['22:00'] })]);
+    r.patient.routine = { wake: 7 * 60, bed: 23 * 60 };
+    return only(r, NY, at(NY, now), 'basal');
+  };
+
+  it.each([
+    // Found 14:00: the usual 22:00 is 8 h away: inject now, next as usual.
+    { now: '2026-03-02T14:00', action: 'take-now', takeAt: undefined, next: '2026-03-02T22:00' },
+    // Found 14:01: 22:00 is too close; 8 h later is 22:01, still awake.
+    { now: '2026-03-02T14:01', action: 'take-now', takeAt: undefined, next: '2026-03-02T22:01' },
+    // Found 16:00: 8 h later is midnight, asleep: the next injection moves to waking, 07:00.
+    { now: '2026-03-02T16:00', action: 'take-now', takeAt: undefined, next: '2026-03-03T07:00' },
+    // Found 02:00, asleep: inject on waking at 07:00; 22:00 is 15 h after.
+    { now: '2026-03-03T02:00', action: 'take-next-morning', takeAt: '2026-03-03T07:00', next: '2026-03-03T22:00' },
+  ])('22:00 dose found at $now: $action, next at $next', ({ now, action, takeAt, next }) => {
+    const a = withRoutine(now);
+    expect(a).toMatchObject({ action, rule: { id: 'insulin-degludec' }, nextDoseAt: at(NY, next) });
+    expect(a.takeAt).toBe(takeAt === undefined ? undefined : at(NY, takeAt));
+    expect(a.nextDoseAt! - (a.takeAt ?? at(NY, now))).toBeGreaterThanOrEqual(8 * HOUR);
+  });
+
+  it('says it goes back to the usual time after the moved injection', () => {
+    expect(withRoutine('2026-03-02T16:00').message).toContain('take the next one at 07:00 tomorrow instead of 22:00, then go back to your usual time (22:00)');
+  });
+});

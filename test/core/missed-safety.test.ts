@@ -22,7 +22,7 @@ const SEED = (Date.now() ^ Math.floor(Math.random() * 0x7fffffff)) | 0;
 const RUNS = 600;
 
 const NAMES = [
-  'Biktarvy', 'Edurant', 'Odefsey', 'Juluca', 'Tivicay', 'Prezista', 'Pifeltro', 'Truvada', 'Isentress', 'Genvoya',
+  'Tresiba', 'Biktarvy', 'Edurant', 'Odefsey', 'Juluca', 'Tivicay', 'Prezista', 'Pifeltro', 'Truvada', 'Isentress', 'Genvoya',
   'warfarin', 'Eliquis', 'Xarelto', 'Pradaxa', 'Lixiana', 'lamotrigine', 'Keppra', 'Tresiba', 'Microgynon', 'Cerazette',
   'Slynd', 'Noriday', 'levothyroxine', 'Fosamax', 'Actonel', 'Ozempic', 'Trulicity', 'Mounjaro', 'methotrexate', 'metformin',
 ];
@@ -59,6 +59,7 @@ const scenario = fc.record({
   fromOffset: fc.integer({ min: -30, max: 0 }),
   taken: fc.array(fc.boolean(), { minLength: 60, maxLength: 60 }),
   nowMinutes: fc.integer({ min: 3 * 24 * 60, max: 14 * 24 * 60 }),
+  waking: fc.option(fc.tuple(fc.integer({ min: 4 * 60, max: 10 * 60 }), fc.integer({ min: 20 * 60, max: 24 * 60 - 1 }))),
 });
 
 describe('missed-dose advice is never unsafe (property)', () => {
@@ -86,6 +87,7 @@ describe('missed-dose advice is never unsafe (property)', () => {
         }
         const now = clock.startOfDay(START) + s.nowMinutes * 60_000;
         const r = regimen(clock, [m], log.filter((e) => e.at <= now));
+        if (s.waking) r.patient.routine = { wake: s.waking[0], bed: s.waking[1] };
         const advice = adviseMissed(r, now, clock);
         const active = advice.filter((a) => a.action === 'take-now' || a.action === 'take-next-morning');
         expect(active.length, 'one dose to take per medication').toBeLessThanOrEqual(1);
@@ -93,12 +95,16 @@ describe('missed-dose advice is never unsafe (property)', () => {
           const rule = RULES.get(a.rule.id);
           const doubles = (a.covers?.length ?? 0) > 0 || a.caution !== NEVER_DOUBLE;
           if (doubles) expect(DOUBLE_ALLOWED.has(a.rule.id), `double dose from ${a.rule.id}`).toBe(true);
+          if (a.action === 'take-next-morning' && rule?.kind === 'interval-min-gap' && a.nextDoseAt !== undefined)
+            expect(a.nextDoseAt - a.takeAt!, 'injections closer than the gap').toBeGreaterThanOrEqual((rule.params.minGapHours ?? 8) * HOUR);
           if (a.action !== 'take-now') continue;
           expect(a.takeBy === undefined || now <= a.takeBy, 'take-now past takeBy').toBe(true);
           if (!doubles && a.nextDoseAt !== undefined) expect(now < a.nextDoseAt, 'take-now at or after the next dose').toBe(true);
           if (!rule) continue;
           const p = rule.params;
           if (rule.kind === 'take-within' && p.withinHours !== undefined) expect(a.lateMs).toBeLessThanOrEqual(p.withinHours * HOUR);
+          if (rule.kind === 'interval-min-gap' && a.nextDoseAt !== undefined)
+            expect(a.nextDoseAt - (a.takeAt ?? now), 'injections closer than the gap').toBeGreaterThanOrEqual((p.minGapHours ?? 8) * HOUR);
           if (rule.kind === 'take-within-days') expect(a.lateMs).toBeLessThanOrEqual((p.takeWithinDays ?? 0) * DAY);
           if (p.minBeforeNextHours !== undefined && a.nextDoseAt !== undefined && !doubles)
             expect(a.nextDoseAt - now, `${a.rule.id}: closer to the next dose than allowed`).toBeGreaterThanOrEqual(p.minBeforeNextHours * HOUR);

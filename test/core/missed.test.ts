@@ -448,14 +448,14 @@ describe('built-in drug rules', () => {
     it('degludec: inject now when the next injection is at least 8 h away', () => {
       const a = only(regimen(NY, [tresiba()]), NY, at(NY, '2026-03-02T10:00'), 'basal');
       expect(a).toMatchObject({ action: 'take-now', rule: { id: 'insulin-degludec' }, nextDoseAt: at(NY, '2026-03-02T22:00') });
-      expect(a.warnings).toContain('Inject it during waking hours.');
+      expect(a.warnings.join(' ')).toContain('Inject it during waking hours');
     });
 
     it('degludec: inject now and move the next injection to keep 8 h between them', () => {
       const a = only(regimen(NY, [tresiba()]), NY, at(NY, '2026-03-02T16:00'), 'basal');
       expect(a.action).toBe('take-now');
       expect(a.nextDoseAt).toBe(at(NY, '2026-03-03T00:00'));
-      expect(a.message).toContain('no earlier than 00:00 tomorrow instead of 22:00');
+      expect(a.message).toContain('take the next one at 00:00 tomorrow instead of 22:00, then go back to your usual time (22:00)');
     });
 
     it.each(['Lantus', 'insulin glargine', 'Ryzodeg', 'Humalog', 'NovoRapid insulin aspart'])('%s: follow your own plan', (name) => {
