@@ -43,7 +43,10 @@ describe('antiretrovirals: each label window, recognised by brand and by any ing
     // No encoded window: the conservative rule, half the interval (12 h once daily, 6 h twice daily).
     { name: 'Truvada', times: ['09:00'], now: '2026-03-02T21:00', action: 'take-now', id: 'antiretroviral' },
     { name: 'Truvada', times: ['09:00'], now: '2026-03-02T21:01', action: 'skip', id: 'antiretroviral' },
-    { name: 'Prezista', times: ['09:00'], now: '2026-03-03T08:00', action: 'skip', id: 'antiretroviral' },
+    // Darunavir once daily (boosted): 12 h.
+    { name: 'Rezolsta', times: ['09:00'], now: '2026-03-02T21:00', action: 'take-now', id: 'antiretroviral-darunavir-once-daily' },
+    { name: 'Symtuza', times: ['09:00'], now: '2026-03-02T21:01', action: 'skip', id: 'antiretroviral-darunavir-once-daily' },
+    { name: 'Genvoya', times: ['09:00'], now: '2026-03-03T08:00', action: 'skip', id: 'antiretroviral' },
     { name: 'Isentress', times: ['08:00', '20:00'], now: '2026-03-02T14:00', action: 'take-now', id: 'antiretroviral' },
     { name: 'raltegravir', times: ['08:00', '20:00'], now: '2026-03-02T14:01', action: 'skip', id: 'antiretroviral' },
     // A product whose label window is written for once daily, scheduled twice daily: the conservative rule.
