@@ -14,7 +14,7 @@
  * Nothing here is medical advice; see DISCLAIMER.
  */
 import type { DayNum, Medication, Millis, MissedInstruction, Phase, Regimen } from '../model/types.js';
-import { Clock, DAY, HOUR, formatDay, weekday } from './time.js';
+import { Clock, DAY, HOUR, MINUTE, formatDay, weekday } from './time.js';
 import { assessMedication, windowOf, type DoseState, type Window } from './doses.js';
 import { nextDoseAfter } from './schedule.js';
 import { findMed } from './find.js';
@@ -437,9 +437,10 @@ function evaluate(ctx: Ctx, dec: Decider): Outcome | undefined {
       if (p.withinFractionOfInterval !== undefined && next !== undefined) within = Math.min(within, (next - d.at) * p.withinFractionOfInterval);
       if (within === Infinity) within = 0;
       const dayEnd = clock.startOfDay(d.day + 1);
-      const ok = late <= within && (!p.sameDay || now < dayEnd);
-      if (ok) return take(minDef(d.at + within, p.sameDay ? dayEnd : undefined, next));
-      return skip(`: it is more than ${hoursText(within)} late${p.sameDay && late <= within ? ' and no longer the same day' : ''}`);
+      const inTime = p.withinExclusive ? late < within : late <= within;
+      const ok = inTime && (!p.sameDay || now < dayEnd);
+      if (ok) return take(minDef(d.at + within - (p.withinExclusive ? MINUTE : 0), p.sameDay ? dayEnd : undefined, next));
+      return skip(`: it is ${p.withinExclusive ? '' : 'more than '}${hoursText(within)}${p.withinExclusive ? ' or more' : ''} late${p.sameDay && inTime ? ' and no longer the same day' : ''}`);
     }
     case 'same-day': {
       const dayEnd = clock.startOfDay(d.day + 1);

@@ -32,6 +32,7 @@ export type RuleKind = (typeof RULE_KINDS)[number];
 export interface RuleParams {
   withinHours?: number;
   withinFractionOfInterval?: number; // take-within: also no later than this fraction of the interval to the next dose
+  withinExclusive?: boolean; // take-within: exactly `withinHours` late is already too late ("18 hours or more: do not take")
   sameDay?: boolean; // take-within: also require the same calendar day
   minBeforeNextHours?: number;
   contactAfterConsecutive?: number; // this many or more missed in a row: contact

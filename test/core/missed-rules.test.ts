@@ -13,14 +13,14 @@ const one = (spec: MedSpec, now: string, settings = {}) => only(regimen(NY, [med
 
 describe('antiretrovirals: each label window, recognised by brand and by any ingredient; combinations get the strictest', () => {
   it.each([
-    // Biktarvy (SmPC 4.2): up to 18 h late take it, later skip. The originally reported case: found the next morning.
-    { name: 'Biktarvy', times: ['09:00'], now: '2026-03-03T03:00', action: 'take-now', id: 'antiretroviral-bictegravir' },
-    { name: 'Biktarvy', times: ['09:00'], now: '2026-03-03T03:01', action: 'skip', id: 'antiretroviral-bictegravir' },
+    // Biktarvy (leaflet): within 18 h take it; 18 h or more, do not. The originally reported case: found the next morning.
+    { name: 'Biktarvy', times: ['09:00'], now: '2026-03-03T02:59', action: 'take-now', id: 'antiretroviral-bictegravir' },
+    { name: 'Biktarvy', times: ['09:00'], now: '2026-03-03T03:00', action: 'skip', id: 'antiretroviral-bictegravir' },
     { name: 'Biktarvy', times: ['09:00'], now: '2026-03-03T08:00', action: 'skip', id: 'antiretroviral-bictegravir' },
     { name: 'bictegravir/emtricitabine/tenofovir alafenamide 50/200/25 mg', times: ['09:00'], now: '2026-03-03T03:01', action: 'skip', id: 'antiretroviral-bictegravir' },
     // Across spring forward: 18 elapsed hours from 09:00 EST on Saturday is 04:00 EDT on Sunday.
-    { name: 'Biktarvy', times: ['09:00'], from: '2026-03-07', now: '2026-03-08T04:00', action: 'take-now', id: 'antiretroviral-bictegravir' },
-    { name: 'Biktarvy', times: ['09:00'], from: '2026-03-07', now: '2026-03-08T04:01', action: 'skip', id: 'antiretroviral-bictegravir' },
+    { name: 'Biktarvy', times: ['09:00'], from: '2026-03-07', now: '2026-03-08T03:59', action: 'take-now', id: 'antiretroviral-bictegravir' },
+    { name: 'Biktarvy', times: ['09:00'], from: '2026-03-07', now: '2026-03-08T04:00', action: 'skip', id: 'antiretroviral-bictegravir' },
     // Rilpivirine: 12 h, alone and in every product containing it.
     { name: 'Edurant', times: ['09:00'], now: '2026-03-02T21:00', action: 'take-now', id: 'antiretroviral-rilpivirine' },
     { name: 'Edurant 25 mg tablets', times: ['09:00'], now: '2026-03-02T21:01', action: 'skip', id: 'antiretroviral-rilpivirine' },

@@ -102,7 +102,9 @@ describe('missed-dose advice is never unsafe (property)', () => {
           if (!doubles && a.nextDoseAt !== undefined) expect(now < a.nextDoseAt, 'take-now at or after the next dose').toBe(true);
           if (!rule) continue;
           const p = rule.params;
-          if (rule.kind === 'take-within' && p.withinHours !== undefined) expect(a.lateMs).toBeLessThanOrEqual(p.withinHours * HOUR);
+          if (rule.kind === 'take-within' && p.withinHours !== undefined)
+            if (p.withinExclusive) expect(a.lateMs).toBeLessThan(p.withinHours * HOUR);
+            else expect(a.lateMs).toBeLessThanOrEqual(p.withinHours * HOUR);
           if (rule.kind === 'interval-min-gap' && a.nextDoseAt !== undefined)
             expect(a.nextDoseAt - (a.takeAt ?? now), 'injections closer than the gap').toBeGreaterThanOrEqual((p.minGapHours ?? 8) * HOUR);
           if (rule.kind === 'take-within-days') expect(a.lateMs).toBeLessThanOrEqual((p.takeWithinDays ?? 0) * DAY);
