@@ -452,8 +452,10 @@ function evaluate(ctx: Ctx, dec: Decider): Outcome | undefined {
     case 'before-next': {
       const gap = (p.minBeforeNextHours ?? 0) * HOUR;
       if (next === undefined) return take(undefined);
-      if (now <= next - gap) return take(next - gap);
-      return skip(`: your next dose is less than ${hoursText(gap)} away`);
+      // "Unless the next dose is due within 4 hours": exactly 4 hours before it is already too close.
+      const cut = p.minBeforeNextExclusive ? next - gap - MINUTE : next - gap;
+      if (now <= cut) return take(cut);
+      return skip(`: your next dose is ${p.minBeforeNextExclusive ? '' : 'less than '}${hoursText(gap)}${p.minBeforeNextExclusive ? ' or less' : ''} away`);
     }
     case 'as-soon-as-remembered': {
       if (next === undefined) return take(d.at + DAY);

@@ -35,6 +35,7 @@ export interface RuleParams {
   withinExclusive?: boolean; // take-within: exactly `withinHours` late is already too late ("18 hours or more: do not take")
   sameDay?: boolean; // take-within: also require the same calendar day
   minBeforeNextHours?: number;
+  minBeforeNextExclusive?: boolean; // before-next: exactly `minBeforeNextHours` before the next dose is already too close
   contactAfterConsecutive?: number; // this many or more missed in a row: contact
   contactWho?: string;
   catchUpSameDay?: boolean; // same-day: the label allows catching up the daily total (rivaroxaban 15 mg BID)

@@ -30,10 +30,10 @@ describe('antiretrovirals: each label window, recognised by brand and by any ing
     { name: 'Juluca', times: ['09:00'], now: '2026-03-02T21:00', action: 'take-now', id: 'antiretroviral-rilpivirine' },
     { name: 'Juluca', times: ['09:00'], now: '2026-03-02T21:01', action: 'skip', id: 'antiretroviral-rilpivirine' },
     // Dolutegravir: unless the next dose is due within 4 h.
-    { name: 'Tivicay', times: ['09:00'], now: '2026-03-03T05:00', action: 'take-now', id: 'antiretroviral-dolutegravir' },
-    { name: 'Triumeq', times: ['09:00'], now: '2026-03-03T05:01', action: 'skip', id: 'antiretroviral-dolutegravir' },
-    { name: 'Tivicay', times: ['08:00', '20:00'], now: '2026-03-02T16:00', action: 'take-now', id: 'antiretroviral-dolutegravir-twice-daily' },
-    { name: 'Tivicay', times: ['08:00', '20:00'], now: '2026-03-02T16:01', action: 'skip', id: 'antiretroviral-dolutegravir-twice-daily' },
+    { name: 'Tivicay', times: ['09:00'], now: '2026-03-03T04:59', action: 'take-now', id: 'antiretroviral-dolutegravir' },
+    { name: 'Triumeq', times: ['09:00'], now: '2026-03-03T05:00', action: 'skip', id: 'antiretroviral-dolutegravir' },
+    { name: 'Tivicay', times: ['08:00', '20:00'], now: '2026-03-02T15:59', action: 'take-now', id: 'antiretroviral-dolutegravir-twice-daily' },
+    { name: 'Tivicay', times: ['08:00', '20:00'], now: '2026-03-02T16:00', action: 'skip', id: 'antiretroviral-dolutegravir-twice-daily' },
     // Darunavir twice daily: 6 h.
     { name: 'Prezista', times: ['08:00', '20:00'], now: '2026-03-02T14:00', action: 'take-now', id: 'antiretroviral-darunavir-twice-daily' },
     { name: 'darunavir', times: ['08:00', '20:00'], now: '2026-03-02T14:01', action: 'skip', id: 'antiretroviral-darunavir-twice-daily' },

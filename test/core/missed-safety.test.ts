@@ -109,7 +109,8 @@ describe('missed-dose advice is never unsafe (property)', () => {
             expect(a.nextDoseAt - (a.takeAt ?? now), 'injections closer than the gap').toBeGreaterThanOrEqual((p.minGapHours ?? 8) * HOUR);
           if (rule.kind === 'take-within-days') expect(a.lateMs).toBeLessThanOrEqual((p.takeWithinDays ?? 0) * DAY);
           if (p.minBeforeNextHours !== undefined && a.nextDoseAt !== undefined && !doubles)
-            expect(a.nextDoseAt - now, `${a.rule.id}: closer to the next dose than allowed`).toBeGreaterThanOrEqual(p.minBeforeNextHours * HOUR);
+            if (p.minBeforeNextExclusive) expect(a.nextDoseAt - now, `${a.rule.id}: closer to the next dose than allowed`).toBeGreaterThan(p.minBeforeNextHours * HOUR);
+            else expect(a.nextDoseAt - now, `${a.rule.id}: closer to the next dose than allowed`).toBeGreaterThanOrEqual(p.minBeforeNextHours * HOUR);
           if (rule.kind === 'same-day' || p.sameDay) expect(clock.dayOf(now), `${a.rule.id}: after its day`).toBe(clock.dayOf(a.scheduledAt));
           // Daily antiretrovirals: no label window in meds reaches further than 18 hours late or 4 hours before the next dose.
           if (a.rule.id.startsWith('antiretroviral') && a.nextDoseAt !== undefined && a.nextDoseAt - a.scheduledAt <= 1.5 * DAY)
