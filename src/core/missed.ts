@@ -91,6 +91,8 @@ export interface Facts {
 // A number ("2.5", "2,5", "1,000") and a mass unit, anywhere in the text: "Xarelto 2.5 mg", "2,5mg", "2.5 milligrams".
 const STRENGTH_RE = /(?<![\d.,])(\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:[.,]\d+)?)\s*(mg|milligrams?|mcg|micrograms?|\u00b5g|ug|g|grams?)(?![a-z])/gi;
 
+const HAS_STRENGTH = new RegExp(STRENGTH_RE.source, 'i');
+
 function toMg(num: string, unit: string): number {
   // "1,000" is a thousands separator; "2,5" a decimal comma.
   const n = /^\d{1,3}(?:,\d{3})+$/.test(num) ? +num.replace(/,/g, '') : +num.replace(',', '.');
@@ -127,8 +129,7 @@ export function medStrengthMg(med: Pick<Medication, 'strength' | 'name' | 'ingre
     if (!t) continue;
     const v = strengthMg(t);
     if (v !== undefined) values.add(v);
-    else if (STRENGTH_RE.test(t)) return undefined; // a strength we cannot read as one amount per unit
-    STRENGTH_RE.lastIndex = 0;
+    else if (HAS_STRENGTH.test(t)) return undefined; // a strength we cannot read as one amount per unit
   }
   return values.size === 1 ? [...values][0] : undefined;
 }

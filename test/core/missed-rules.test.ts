@@ -85,6 +85,9 @@ describe('strength: read from strength, name or ingredients, in the spellings pe
     expect(medStrengthMg({ name: 'Xarelto', ingredients: ['rivaroxaban 15 mg'] })).toBe(15);
     expect(medStrengthMg({ name: 'Xarelto 2.5 mg', strength: '15 mg' })).toBeUndefined();
     expect(medStrengthMg({ name: 'Xarelto' })).toBeUndefined();
+    // A combination strength says nothing about one amount per unit, and does not disturb the next reading.
+    expect(medStrengthMg({ name: 'Xarelto', strength: '50 mg/200 mg/25 mg' })).toBeUndefined();
+    expect(medStrengthMg({ name: 'Xarelto', strength: '15 mg' })).toBe(15);
   });
 });
 
