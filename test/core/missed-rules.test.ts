@@ -130,6 +130,10 @@ describe('rules apply only to the frequency they were written for', () => {
     { name: 'Xarelto 15 mg', times: ['06:00', '14:00', '22:00'], now: '2026-03-02T09:00', action: 'follow-plan', id: 'rivaroxaban' },
     // Degludec is written for once daily.
     { name: 'Tresiba', times: ['08:00', '20:00'], now: '2026-03-02T11:00', action: 'follow-plan', id: 'insulin-degludec' },
+    // Bisphosphonates and GLP-1 receptor agonists on a schedule no rule was written for: no automatic take-now.
+    { name: 'Fosamax', times: ['06:30'], days: [1, 4], now: '2026-03-02T19:00', action: 'follow-plan', id: 'alendronate' },
+    { name: 'ibandronic acid 2.5 mg', times: ['06:30'], now: '2026-03-02T19:00', action: 'follow-plan', id: 'ibandronate' },
+    { name: 'Rybelsus (semaglutide) 7 mg', times: ['07:00'], now: '2026-03-02T10:00', action: 'follow-plan', id: 'semaglutide' },
   ])('$name $times at $now: $action ($id)', ({ now, action, id, ...spec }) => {
     expect(one({ id: 'm', ...spec }, now)).toMatchObject({ action, rule: { id } });
   });
@@ -203,6 +207,12 @@ describe('drospirenone-only pill (Slynd): missed when more than 24 h late', () =
     expect(a).toMatchObject({ action: 'take-now', rule: { id: 'pill-drospirenone' } });
     if (protectedNow) expect(a.message).toContain('still protected');
     else expect(a.warnings.join(' ')).toContain('for the next 7 days');
+  });
+
+  it('drospirenone with estradiol (Angeliq, HRT) is not a contraceptive pill: no contraception wording', () => {
+    const a = one({ id: 'hrt', name: 'Angeliq', ingredients: ['estradiol', 'drospirenone'], times: ['09:00'] }, '2026-03-02T12:00');
+    expect(a.rule.id).not.toBe('pill-drospirenone');
+    expect(a.warnings.join(' ')).not.toContain('contraception');
   });
 
   it('a combined pill with drospirenone (Yasmin) keeps the combined-pill rule', () => {
