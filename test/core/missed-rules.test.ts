@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { medStrengthMg, NEVER_DOUBLE, strengthMg } from '../../src/core/missed.js';
+import { findRule } from '../../src/data/drugs.js';
 import { HOUR } from '../../src/core/time.js';
 import { NY, advise, at, entry, med, only, regimen, type MedSpec } from './missed-helpers.js';
 
@@ -274,4 +275,16 @@ describe('insulin degludec (label): waking hours, at least 8 h between injection
   it('says it goes back to the usual time after the moved injection', () => {
     expect(withRoutine('2026-03-02T16:00').message).toContain('take the next one at 07:00 tomorrow instead of 22:00, then go back to your usual time (22:00)');
   });
+});
+
+describe('recognition: one index, by brand or any ingredient, any case, strength and form words beside the name', () => {
+  it.each([
+    [{ id: 'a', name: 'ELIQUIS 5mg film-coated tablets' }, 'apixaban'],
+    [{ id: 'a', name: 'biktarvy 50 mg/200 mg/25 mg tablets' }, 'antiretroviral-bictegravir'],
+    [{ id: 'a', name: 'XARELTO 2,5 MG' }, 'rivaroxaban'],
+    [{ id: 'a', ingredients: ['Rilpivirine hydrochloride', 'emtricitabine'] }, 'antiretroviral-rilpivirine'],
+    [{ id: 'edoxaban-60' }, 'edoxaban'],
+    [{ id: 'a', name: 'Lamictal XR 200 mg prolonged-release' }, 'antiseizure'],
+    [{ id: 'a', name: 'Ozempic 1 mg pen' }, 'semaglutide'],
+  ])('%o -> %s', (m, id) => expect(findRule(m)?.id).toBe(id));
 });
