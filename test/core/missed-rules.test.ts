@@ -47,7 +47,9 @@ describe('antiretrovirals: each label window, recognised by brand and by any ing
     // Darunavir once daily (boosted): 12 h.
     { name: 'Rezolsta', times: ['09:00'], now: '2026-03-02T21:00', action: 'take-now', id: 'antiretroviral-darunavir-once-daily' },
     { name: 'Symtuza', times: ['09:00'], now: '2026-03-02T21:01', action: 'skip', id: 'antiretroviral-darunavir-once-daily' },
-    { name: 'Genvoya', times: ['09:00'], now: '2026-03-03T08:00', action: 'skip', id: 'antiretroviral' },
+    // Elvitegravir/cobicistat (Genvoya leaflet): within 18 h take it; 18 h or more, do not.
+    { name: 'Genvoya', times: ['09:00'], now: '2026-03-03T02:59', action: 'take-now', id: 'antiretroviral-elvitegravir' },
+    { name: 'Stribild', times: ['09:00'], now: '2026-03-03T03:00', action: 'skip', id: 'antiretroviral-elvitegravir' },
     { name: 'Isentress', times: ['08:00', '20:00'], now: '2026-03-02T14:00', action: 'take-now', id: 'antiretroviral' },
     { name: 'raltegravir', times: ['08:00', '20:00'], now: '2026-03-02T14:01', action: 'skip', id: 'antiretroviral' },
     // A product whose label window is written for once daily, scheduled twice daily: the conservative rule.
