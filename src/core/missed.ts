@@ -497,9 +497,12 @@ function evaluate(ctx: Ctx, dec: Decider): Outcome | undefined {
         warnings: ['Never take two tablets on the same day, and never take it later in the day.'],
       };
     case 'take-within-days': {
+      // Days are elapsed time; the label's least gap between two doses still holds when the week holds a DST change.
       const within = (p.takeWithinDays ?? 0) * DAY;
-      if (late <= within) return take(minDef(d.at + within, next));
-      return skip(`: it is more than ${plural(p.takeWithinDays ?? 0, 'day')} late`);
+      const gap = p.minBeforeNextHours !== undefined ? p.minBeforeNextHours * HOUR : undefined;
+      if (late > within) return skip(`: it is more than ${plural(p.takeWithinDays ?? 0, 'day')} late`);
+      if (gap !== undefined && next !== undefined && now > next - gap) return skip(`: your next dose is less than ${hoursText(gap)} away`);
+      return take(minDef(d.at + within, next, gap !== undefined && next !== undefined ? next - gap : undefined));
     }
     case 'contact-after-days': {
       const within = p.takeWithinDays ?? 2;

@@ -239,15 +239,22 @@ describe('daily bisphosphonates: the next morning, fasting, never two in a day',
 describe('weekly GLP-1 receptor agonists: each label window in days', () => {
   const weekly = (name: string) => ({ id: 'glp', name, times: ['09:00'], days: [1] });
   it.each([
-    { name: 'Ozempic', now: '2026-03-07T09:00', action: 'take-now', id: 'semaglutide-weekly' },
-    { name: 'Wegovy', now: '2026-03-07T09:01', action: 'skip', id: 'semaglutide-weekly' },
+    // Semaglutide: within 5 days, and at least 48 hours before the next dose (across spring forward: Saturday 08:00 EST).
+    { name: 'Ozempic', now: '2026-03-07T08:00', action: 'take-now', id: 'semaglutide-weekly' },
+    { name: 'Wegovy', now: '2026-03-07T08:01', action: 'skip', id: 'semaglutide-weekly' },
+    { name: 'Ozempic', from: '2026-03-16', now: '2026-03-21T09:00', action: 'take-now', id: 'semaglutide-weekly' },
+    { name: 'Ozempic', from: '2026-03-16', now: '2026-03-21T09:01', action: 'skip', id: 'semaglutide-weekly' },
     // 72 elapsed hours before Monday 09:00 EDT is Friday 08:00 EST: the week holds the spring-forward change.
     { name: 'Trulicity', now: '2026-03-06T08:00', action: 'take-now', id: 'dulaglutide-weekly' },
     { name: 'dulaglutide', now: '2026-03-06T08:01', action: 'skip', id: 'dulaglutide-weekly' },
-    { name: 'Mounjaro', now: '2026-03-06T09:00', action: 'take-now', id: 'tirzepatide-weekly' },
-    { name: 'Zepbound', now: '2026-03-06T09:01', action: 'skip', id: 'tirzepatide-weekly' },
-  ])('$name due Monday 09:00, at $now: $action', ({ name, now, action, id }) => {
-    expect(one(weekly(name), now)).toMatchObject({ action, rule: { id } });
+    // Tirzepatide: 4 elapsed days is Friday 09:00, but the next dose (Monday 09:00 EDT) must stay at least
+    // 72 hours away, which across spring forward ends the window at Friday 08:00 EST.
+    { name: 'Mounjaro', now: '2026-03-06T08:00', action: 'take-now', id: 'tirzepatide-weekly' },
+    { name: 'Zepbound', now: '2026-03-06T08:01', action: 'skip', id: 'tirzepatide-weekly' },
+    { name: 'Mounjaro', from: '2026-03-16', now: '2026-03-20T09:00', action: 'take-now', id: 'tirzepatide-weekly' },
+    { name: 'Mounjaro', from: '2026-03-16', now: '2026-03-20T09:01', action: 'skip', id: 'tirzepatide-weekly' },
+  ])('$name due Monday 09:00, at $now: $action', ({ name, now, action, id, from }: { name: string; now: string; action: string; id: string; from?: string }) => {
+    expect(one({ ...weekly(name), ...(from ? { from } : {}) }, now)).toMatchObject({ action, rule: { id } });
   });
 });
 
