@@ -3,8 +3,11 @@
  * any, covers a medication. A medication is recognised by ingredient or brand
  * name, found in its `ingredients`, its `id` or the words of its `name`
  * (case-insensitive, whole words: "apixaban", "Eliquis (apixaban)" and
- * "Eliquis" all find the apixaban rule). Every rule carries its source.
- * The data is not a complete drug database (see `disclaimer`).
+ * "Eliquis" all find the apixaban rule; strength and form words beside the name,
+ * such as "ELIQUIS 5mg film-coated tablets", do not get in the way). One scan of
+ * the rules per medication answers both questions the engine asks: the first
+ * rule that names it, and every rule that names it (a combination product). Every
+ * rule carries its source. The data is not a complete drug database (see `disclaimer`).
  */
 import data from './missed-rules.json' with { type: 'json' };
 
@@ -163,25 +166,31 @@ function medText(med: MedNames): string {
 }
 
 function matchRule(med: MedNames): RuleMatch | undefined {
+  const named = findRuleMatches(med)[0];
+  if (named) return named;
   const text = medText(med);
-  let generic: RuleMatch | undefined;
   for (const rule of missedRules.rules) {
     if (rule.excludeWith?.some((t) => has(text, t))) continue;
-    const term = [...rule.ingredients, ...rule.brands].find((t) => has(text, t));
-    if (term) return { rule, term, generic: false };
-    if (!generic) {
-      const w = rule.words?.find((t) => has(text, t));
-      if (w) generic = { rule, term: w, generic: true };
-    }
+    const w = rule.words?.find((t) => has(text, t));
+    if (w) return { rule, term: w, generic: true };
   }
-  return generic;
+  return undefined;
 }
 
 /**
  * Every bundled rule that names the medication by ingredient or brand, in file
- * order (a combination product names several). Generic words are not used here.
+ * order (a combination product names several), remembered per medication object.
+ * Generic words are not used here.
  */
+const allMatches = new WeakMap<MedNames, RuleMatch[]>();
+
 export function findRuleMatches(med: MedNames): RuleMatch[] {
+  let m = allMatches.get(med);
+  if (m === undefined) allMatches.set(med, (m = matchAll(med)));
+  return m;
+}
+
+function matchAll(med: MedNames): RuleMatch[] {
   const text = medText(med);
   const out: RuleMatch[] = [];
   for (const rule of missedRules.rules) {
