@@ -45,6 +45,14 @@ export function dayAllowed(p: Phase, day: DayNum): boolean {
 }
 
 /**
+ * Does phase p give doses on `day`: its day filters allow it, and the patient's zone does not
+ * skip the day (a calendar day that never happened there has no doses; see Clock.skipsDay).
+ */
+export function givesDosesOn(p: Phase, day: DayNum, clock: Clock): boolean {
+  return dayAllowed(p, day) && !clock.skipsDay(day);
+}
+
+/**
  * Scheduled doses as columns: index i is one dose, in time order. Crediting and counting run on
  * these numbers (ten years is ~50,000 doses: no object or string per dose); expandDays makes the
  * ScheduledDose objects from them.
@@ -91,7 +99,7 @@ function expandDaily(p: Phase, pi: number, end: DayNum | undefined, fromDay: Day
     // count limits the whole phase: count the doses before the range (validation guarantees `from`).
     remaining = p.count;
     for (let d = p.from!; d < first && remaining > 0; d++) {
-      if (!dayAllowed(p, d)) continue;
+      if (!givesDosesOn(p, d, clock)) continue;
       for (let k = 0; k < times.length; k++) if (timeGiven(p, d, k)) remaining--;
     }
     if (remaining <= 0) return;
@@ -100,6 +108,7 @@ function expandDaily(p: Phase, pi: number, end: DayNum | undefined, fromDay: Day
     if (!dayAllowed(p, d)) continue;
     // One zone look-up a day (none on most days: see Clock.steadyOffset); the rest is arithmetic.
     const steady = clock.steadyOffset(d);
+    if (steady === undefined && clock.skipsDay(d)) continue; // a day the zone skipped has no doses
     for (let k = 0; k < times.length; k++) {
       if (!timeGiven(p, d, k)) continue;
       if (remaining-- <= 0) return;
