@@ -315,7 +315,8 @@ function phaseOf(p: Obj, index: number, medDose: number, routine: Routine, c: Ch
     ph.times.sort((a, b) => a.minute - b.minute);
   }
   if (Array.isArray(p.days)) ph.days = p.days.map((d) => WEEKDAYS.indexOf(String(d))).filter((d) => d >= 0);
-  if (Array.isArray(p.monthDays)) ph.monthDays = p.monthDays.filter((d): d is number => typeof d === 'number');
+  // `last` is 31: a day the month does not have falls on its last day (core/schedule.ts onMonthDay).
+  if (Array.isArray(p.monthDays)) ph.monthDays = p.monthDays.map((d) => (d === 'last' ? 31 : d)).filter((d): d is number => typeof d === 'number');
   if (isObj(p.cycle) && typeof p.cycle.on === 'number' && typeof p.cycle.off === 'number') {
     ph.cycle = { on: p.cycle.on, off: p.cycle.off };
     if (ph.from === undefined) c.error('needs-from', [...path, 'cycle'], `${pathText([...path, 'cycle'])} needs \`from\`: the day the cycle starts`);
