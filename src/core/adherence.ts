@@ -29,7 +29,7 @@ import { Clock } from './time.js';
 import { phaseEnd, phaseOn } from './schedule.js';
 import { columnsOf, credit, rowsByMed, windowOf } from './doses.js';
 import { countCredited, creditByDay, newCounts, type DayCounts } from './daycounts.js';
-import { DEFAULT_THRESHOLD, medicationPdc, thresholdFor } from './pdc.js';
+import { DEFAULT_THRESHOLD, medicationPdc, thresholdFor, type PdcIneligible, type PdcResult, type PeriodCoverage } from './pdc.js';
 import { unitsAt } from './supply.js';
 import { findMed } from './find.js';
 
@@ -84,12 +84,18 @@ export interface MedAdherence extends DoseMetrics {
   firstDay?: DayNum; // first day of the period a phase of it was in force
   lastDay?: DayNum; // last such day
   cells: DayCell[]; // index 0 = fromDay
-  pdc: number | null; // null without fills in the period, and for as-needed-only medications
+  /** PQA's PDC, where the period qualifies (pdc.ts); else null, and `pdcIneligible` says why. Null for as-needed-only medications. */
+  pdc: number | null;
   pdcCoveredDays: number;
   pdcPeriodDays: number;
   pdcIndexDay?: DayNum;
+  pdcIneligible?: PdcIneligible;
+  /** The proportion of days covered for the requested period (not PQA's measure); null without a fill by its end. */
+  periodCoverage: PeriodCoverage | null;
+  /** Which of the two `adherent` was judged by: PQA's PDC, else the period's coverage; null: neither (taking adherence). */
+  pdcMeasure: 'pqa' | 'period' | null;
   pdcThreshold: number;
-  /** PDC >= its threshold where there are fills, else taking adherence >= 0.80; null when neither can be judged. */
+  /** PQA's PDC, else the period's coverage, >= its threshold; else taking adherence >= 0.80; null when none can be judged. */
   adherent: boolean | null;
   asNeeded?: AsNeededStats;
 }
@@ -232,6 +238,9 @@ function activeSpan(med: Medication, fromDay: DayNum, toDay: DayNum): { first: D
   return first <= last ? { first, last } : undefined;
 }
 
+/** As-needed-only medications get no PDC (their days supply assumes the maximum use). */
+const NO_PDC: PdcResult = { pdc: null, coveredDays: 0, periodDays: 0, period: null };
+
 /** Day index of an instant in the period, or -1 outside it (cheap: one zone look-up). */
 function indexOf(t: Millis, fromDay: DayNum, n: number, clock: Clock): number {
   const i = clock.dayOf(t) - fromDay;
@@ -356,9 +365,12 @@ export function adherence(
     const cells = cellsOf(c);
     const threshold = thresholdFor(med, opts.pdcThreshold ?? regimen.settings.pdcThreshold);
     // As-needed-only medications: never a percentage (their days supply assumes the maximum use).
-    const p = kind === 'as-needed' ? { pdc: null, coveredDays: 0, periodDays: 0, indexDay: undefined } : medicationPdc(med, fromDay, Math.min(toDay, today), clock);
+    // Days after its stop (or before its start) are in no denominator: the days it was in force bound both measures.
+    const p: PdcResult = kind === 'as-needed' ? NO_PDC : medicationPdc(med, fromDay, Math.min(toDay, today), clock, span ? { first: span.first, last: span.last } : {});
+    const pdcMeasure = p.pdc !== null ? 'pqa' : p.period ? 'period' : null;
+    const covered = p.pdc ?? p.period?.proportion ?? null;
     let adherent: boolean | null = null;
-    if (p.pdc !== null) adherent = p.pdc + 1e-12 >= threshold;
+    if (covered !== null) adherent = covered + 1e-12 >= threshold;
     else if (m.takingAdherence !== null) adherent = m.takingAdherence + 1e-12 >= DEFAULT_THRESHOLD;
 
     if (kind !== 'as-needed') {
@@ -379,6 +391,9 @@ export function adherence(
       pdcCoveredDays: p.coveredDays,
       pdcPeriodDays: p.periodDays,
       pdcIndexDay: p.indexDay,
+      pdcIneligible: p.ineligible,
+      periodCoverage: p.period,
+      pdcMeasure,
       pdcThreshold: threshold,
       adherent,
       asNeeded,

@@ -286,6 +286,8 @@ function tablesOf(med: Medication, d0: DayNum, d1: DayNum, steady: Float64Array,
     if (p.days || p.monthDays || p.everyDays !== undefined || p.cycle) {
       for (let d = a; d <= b; d++) allowed[d - d0] = dayAllowed(p, d) ? 1 : 0;
     } else allowed.fill(1, a - d0, b - d0 + 1);
+    // A day the zone skipped has no doses (schedule.ts givesDosesOn); only an unsteady day can be one.
+    for (let d = a; d <= b; d++) if (steadyAt(t, d) !== steadyAt(t, d) && clock.skipsDay(d)) allowed[d - d0] = 0;
   }
   return t;
 }

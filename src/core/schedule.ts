@@ -5,7 +5,7 @@
  * minutes and epoch milliseconds.
  */
 import type { DayNum, Medication, Millis, Phase } from '../model/types.js';
-import { civilFromDay, Clock, DAY, formatDuration, MINUTE, slotKey, weekday } from './time.js';
+import { civilFromDay, Clock, DAY, daysInMonth, formatDuration, MINUTE, slotKey, weekday } from './time.js';
 
 export interface ScheduledDose {
   med: string;
@@ -28,10 +28,23 @@ export function phaseEnd(med: Medication, i: number): DayNum | undefined {
   return Math.min(p.until, nextStart);
 }
 
+/**
+ * Is `day` one of these days of the month? A listed day the month does not have (29, 30, 31)
+ * falls on its last day: a monthly dose on the 31st is taken on 30 April and on 28 or 29 February,
+ * never dropped. Days that fall on the same day (30 and 31 in April) are one day, so one dose.
+ */
+export function onMonthDay(monthDays: readonly number[], day: DayNum): boolean {
+  const { y, m, d } = civilFromDay(day);
+  if (d < 28) return monthDays.includes(d);
+  const last = daysInMonth(y, m);
+  for (const md of monthDays) if (Math.min(md, last) === d) return true;
+  return false;
+}
+
 /** Does phase p give doses on `day` (its weekdays, days of the month, every N days, cycle)? Its bounds are not looked at. */
 export function dayAllowed(p: Phase, day: DayNum): boolean {
   if (p.days && !p.days.includes(weekday(day))) return false;
-  if (p.monthDays && !p.monthDays.includes(civilFromDay(day).d)) return false;
+  if (p.monthDays && !onMonthDay(p.monthDays, day)) return false;
   if (p.everyDays !== undefined) {
     const k = day - (p.from ?? 0);
     if (k < 0 || k % p.everyDays !== 0) return false;
@@ -42,6 +55,14 @@ export function dayAllowed(p: Phase, day: DayNum): boolean {
     if (k < 0 || ((k % len) + len) % len >= p.cycle.on) return false;
   }
   return true;
+}
+
+/**
+ * Does phase p give doses on `day`: its day filters allow it, and the patient's zone does not
+ * skip the day (a calendar day that never happened there has no doses; see Clock.skipsDay).
+ */
+export function givesDosesOn(p: Phase, day: DayNum, clock: Clock): boolean {
+  return dayAllowed(p, day) && !clock.skipsDay(day);
 }
 
 /**
@@ -91,7 +112,7 @@ function expandDaily(p: Phase, pi: number, end: DayNum | undefined, fromDay: Day
     // count limits the whole phase: count the doses before the range (validation guarantees `from`).
     remaining = p.count;
     for (let d = p.from!; d < first && remaining > 0; d++) {
-      if (!dayAllowed(p, d)) continue;
+      if (!givesDosesOn(p, d, clock)) continue;
       for (let k = 0; k < times.length; k++) if (timeGiven(p, d, k)) remaining--;
     }
     if (remaining <= 0) return;
@@ -100,6 +121,7 @@ function expandDaily(p: Phase, pi: number, end: DayNum | undefined, fromDay: Day
     if (!dayAllowed(p, d)) continue;
     // One zone look-up a day (none on most days: see Clock.steadyOffset); the rest is arithmetic.
     const steady = clock.steadyOffset(d);
+    if (steady === undefined && clock.skipsDay(d)) continue; // a day the zone skipped has no doses
     for (let k = 0; k < times.length; k++) {
       if (!timeGiven(p, d, k)) continue;
       if (remaining-- <= 0) return;

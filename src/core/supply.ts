@@ -46,10 +46,11 @@ function dayFraction(p: Phase): number {
   let f = 1;
   if (p.days) f *= new Set(p.days).size / 7;
   if (p.monthDays) {
-    // Occurrences per 400-year Gregorian cycle / days in it: day 29 is missing in 303 Februaries, 30 in 400, 31 in 5 months a year.
-    let occ = 0;
-    for (const m of new Set(p.monthDays)) occ += m <= 28 ? 4800 : m === 29 ? 4800 - 303 : m === 30 ? 4400 : 2800;
-    f *= occ / 146097;
+    // Dosing days per 400-year Gregorian cycle / days in it. A listed day a month does not have falls on its
+    // last day (schedule.ts onMonthDay), so a month has as many dosing days as distinct days the list falls
+    // on: 2800 months of 31 days, 1600 of 30, 97 Februaries of 29 and 303 of 28 in a cycle.
+    const distinct = (len: number) => new Set(p.monthDays!.map((d) => Math.min(d, len))).size;
+    f *= (2800 * distinct(31) + 1600 * distinct(30) + 97 * distinct(29) + 303 * distinct(28)) / 146097;
   }
   if (p.everyDays !== undefined) f *= 1 / p.everyDays;
   if (p.cycle) f *= p.cycle.on / (p.cycle.on + p.cycle.off);

@@ -264,6 +264,18 @@ export class Clock {
     return Math.floor((t + this.offsetAt(t) * MINUTE) / DAY);
   }
 
+  /**
+   * Does the zone skip this calendar day entirely (no instant has it as its local date)? Zones
+   * that crossed the date line eastwards did: Pacific/Apia and Pacific/Fakaofo went from
+   * 2011-12-29 to 2011-12-31, Pacific/Kwajalein skipped 1993-08-21, Pacific/Kiritimati and
+   * Pacific/Kanton 1994-12-31 (IANA tz data). Only a day without a steady offset can be one:
+   * then its first and its last minute both fall in the gap, and resolve to a later day.
+   */
+  skipsDay(day: DayNum): boolean {
+    if (this.steadyOffset(day) !== undefined) return false;
+    return this.dayOf(this.toInstant(day, 0)) > day && this.dayOf(this.toInstant(day, 1439)) > day;
+  }
+
   /** The first instant of a local day (midnight, or the first time after a gap). */
   startOfDay(day: DayNum): Millis {
     return this.toInstant(day, 0);

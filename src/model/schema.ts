@@ -73,7 +73,12 @@ const phase: JsonSchema = {
   properties: {
     times: { type: 'array', items: timeEntry, minItems: 1, description: 'Clock times or routine names, every day the other keys allow (Timing.timeOfDay / when).' },
     days: { type: 'array', items: { type: 'string', enum: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] }, minItems: 1, description: 'Weekdays (Timing.dayOfWeek).' },
-    monthDays: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 31 }, minItems: 1, description: 'Days of the month.' },
+    monthDays: {
+      type: 'array',
+      items: { anyOf: [{ type: 'integer', minimum: 1, maximum: 31 }, { type: 'string', enum: ['last'] }] },
+      minItems: 1,
+      description: 'Days of the month (1-31), or `last`. A day a month does not have falls on its last day (31 is 30 April, 28 or 29 February); days that fall on the same day give one dose.',
+    },
     every: str('Every N hours of elapsed time ("8h", "30min"), or every N days or weeks ("2d", "1w") counted from `from` (Timing frequency/period).', { pattern: DURATION }),
     from: str('First day (inclusive), or a date-time for `every: Nh` (Timing.bounds start).', { pattern: DATETIME_LOCAL }),
     until: str('Last day (inclusive) (Timing.bounds end).', { pattern: DATE }),

@@ -26,7 +26,7 @@ export interface Phase {
   maxPerDay?: number; // as-needed: most doses in 24 hours (administrations, not units)
   times: TimeOfDay[]; // daily clock times (empty for `every: Nh` and as-needed)
   days?: number[]; // weekdays allowed, 0 = Sunday .. 6 = Saturday
-  monthDays?: number[]; // days of the month allowed, 1..31
+  monthDays?: number[]; // days of the month, 1..31 (`last` is 31); a day past a month's end falls on its last day (schedule.ts onMonthDay)
   everyDays?: number; // every N days, counted from `from`
   cycle?: { on: number; off: number }; // on/off days counted from `from`
   everyMs?: number; // every N hours (elapsed time) from `from` date-time

@@ -7,7 +7,8 @@
  */
 import type { Problem, SourcePos } from '../errors.js';
 import { nearest } from '../errors.js';
-import { Clock, isValidZone, parseDay, parseDuration, parseHM, parseInstant, parseLocalDateTime, slotOf, HOUR, MINUTE } from '../core/time.js';
+import { Clock, isValidZone, parseDay, parseDuration, parseHM, parseInstant, parseLocalDateTime, slotOf, DAY, HOUR, MINUTE } from '../core/time.js';
+import { weeklyDrugOf, type MedText } from '../data/weekly-drugs.js';
 import { DATE, DATETIME_LOCAL, DURATION, HHMM, INSTANT, SLOT, regimenSchema, type JsonSchema } from './schema.js';
 import type { LogEntry, Medication, MissedInstruction, Phase, Regimen, Routine, Settings, Supply, TimeOfDay } from './types.js';
 
@@ -255,6 +256,7 @@ function medicationOf(m: Obj, index: number, routine: Routine, c: Checker, path:
   }
   const supply = supplyOf(m.supply, c, [...path, 'supply']);
   if (!id) return undefined;
+  weeklyDrugCheck({ id, name: str(m.name), strength: str(m.strength), ingredients: Array.isArray(m.ingredients) ? m.ingredients.map(String) : undefined }, phases, Array.isArray(m.schedule), c, path);
   return {
     id,
     name: typeof m.name === 'string' ? m.name : undefined,
@@ -270,6 +272,43 @@ function medicationOf(m: Obj, index: number, routine: Routine, c: Checker, path:
     supply,
     index,
   };
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const normal = (t: string) => t.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+
+/**
+ * A medicine taken once a week (data/weekly-drugs.ts: methotrexate, alendronate 70 mg, weekly GLP-1
+ * injections) scheduled more often than that is a classic, sometimes fatal, error: a warning (the
+ * file stays valid: a prescriber may mean it), on the first phase that does it, naming the
+ * medication, what to check, and the sources.
+ */
+function weeklyDrugCheck(med: MedText, phases: Phase[], list: boolean, c: Checker, path: Path) {
+  const drug = weeklyDrugOf(med);
+  if (!drug) return;
+  const k = phases.findIndex(moreOftenThanWeekly);
+  if (k < 0) return;
+  const where: Path = list ? [...path, 'schedule', k] : [...path, 'schedule'];
+  const hint = `sources: ${drug.sources.map((s) => `${s.publisher} ${s.url}`).join('; ')}`;
+  const named = normal(med.id) === normal(drug.name) ? med.id : `${med.id} (${drug.name})`;
+  c.add('warning', 'weekly-drug-daily', where, `${named} is scheduled more often than once a week (${pathText(where)}). ${drug.check}`, hint);
+}
+
+/** Can this phase give two doses on days less than 7 apart? (Several times on one day are one dosing day.) */
+export function moreOftenThanWeekly(p: Phase): boolean {
+  if (p.asNeeded || (p.count !== undefined && p.count <= p.times.length)) return false;
+  if (p.everyMs !== undefined) return p.everyMs < 7 * DAY;
+  if (p.everyDays !== undefined && p.everyDays >= 7) return false;
+  if (p.days) return new Set(p.days).size > 1;
+  if (p.monthDays) {
+    // Distinct days of the month closer than 7, also across the end of the shortest month (28 days).
+    const md = [...new Set(p.monthDays.map((d) => Math.min(d, 28)))].sort((a, b) => a - b);
+    if (md.length < 2) return false;
+    for (let i = 1; i < md.length; i++) if (md[i]! - md[i - 1]! < 7) return true;
+    return md[0]! + 28 - md[md.length - 1]! < 7;
+  }
+  if (p.cycle) return p.cycle.on > 1 || p.cycle.on + p.cycle.off < 7;
+  return true;
 }
 
 function phaseOf(p: Obj, index: number, medDose: number, routine: Routine, c: Checker, path: Path): Phase | undefined {
@@ -315,7 +354,8 @@ function phaseOf(p: Obj, index: number, medDose: number, routine: Routine, c: Ch
     ph.times.sort((a, b) => a.minute - b.minute);
   }
   if (Array.isArray(p.days)) ph.days = p.days.map((d) => WEEKDAYS.indexOf(String(d))).filter((d) => d >= 0);
-  if (Array.isArray(p.monthDays)) ph.monthDays = p.monthDays.filter((d): d is number => typeof d === 'number');
+  // `last` is 31: a day the month does not have falls on its last day (core/schedule.ts onMonthDay).
+  if (Array.isArray(p.monthDays)) ph.monthDays = p.monthDays.map((d) => (d === 'last' ? 31 : d)).filter((d): d is number => typeof d === 'number');
   if (isObj(p.cycle) && typeof p.cycle.on === 'number' && typeof p.cycle.off === 'number') {
     ph.cycle = { on: p.cycle.on, off: p.cycle.off };
     if (ph.from === undefined) c.error('needs-from', [...path, 'cycle'], `${pathText([...path, 'cycle'])} needs \`from\`: the day the cycle starts`);

@@ -7,6 +7,7 @@
 import type { DayNum } from '../model/types.js';
 import type { AdherenceReport, DayCell, MedAdherence } from '../core/adherence.js';
 import type { SupplyStatus } from '../core/supply.js';
+import { PQA_MIN_INDEX_DAYS } from '../core/pdc.js';
 import { civilFromDay, dayFromCivil, daysInMonth, formatDay, weekday } from '../core/time.js';
 
 export type Fmt = (s: string) => string;
@@ -295,10 +296,23 @@ export const ADHERENCE_HEADER = [
   'Adherent',
 ];
 
+/**
+ * The PDC cell: PQA's PDC where the period qualifies; else the proportion of days covered for the
+ * period, labelled "of period" (adherenceNotes says what each is); — without fills.
+ */
+function pdcCell(m: Partial<Pick<MedAdherence, 'pdc' | 'periodCoverage' | 'pdcMeasure' | 'pdcThreshold'>>): string {
+  const of = m.pdcThreshold === undefined ? '' : ` (≥${formatPercent(m.pdcThreshold)})`;
+  if (m.pdcMeasure === 'pqa' && m.pdc != null) return `${formatPercent(m.pdc)}${of}`;
+  if (m.pdcMeasure === 'period' && m.periodCoverage) return `${formatPercent(m.periodCoverage.proportion)} of period${of}`;
+  return '—';
+}
+
 /** Rows (header first) for the scheduled medications and the overall line. */
 export function adherenceRows(report: AdherenceReport): string[][] {
   const rows: string[][] = [ADHERENCE_HEADER];
-  const line = (label: string, m: Omit<MedAdherence, 'med' | 'kind' | 'cells' | 'pdcCoveredDays' | 'pdcPeriodDays' | 'pdcThreshold'> & { pdcThreshold?: number }) => [
+  type Line = Omit<MedAdherence, 'med' | 'kind' | 'cells' | 'pdcCoveredDays' | 'pdcPeriodDays' | 'pdcThreshold' | 'periodCoverage' | 'pdcMeasure'> &
+    Partial<Pick<MedAdherence, 'pdcThreshold' | 'periodCoverage' | 'pdcMeasure'>>;
+  const line = (label: string, m: Line) => [
     label,
     String(m.scheduled),
     String(m.taken),
@@ -311,7 +325,7 @@ export function adherenceRows(report: AdherenceReport): string[][] {
     m.correctDosingDays === null ? '—' : `${formatPercent(m.correctDosingDays)} (${m.correctDays}/${m.dosingDays})`,
     days(m.longestGapDays),
     days(m.currentStreakDays),
-    m.pdc === null || m.pdc === undefined ? '—' : `${formatPercent(m.pdc)} (≥${formatPercent(m.pdcThreshold)})`,
+    pdcCell(m),
     yesNo(m.adherent),
   ];
   for (const m of report.medications) if (m.kind !== 'as-needed') rows.push(line(m.med, m));
@@ -346,6 +360,13 @@ export function adherenceNotes(report: AdherenceReport): string[] {
     if (m.firstDay !== undefined && m.firstDay > report.fromDay) notes.push(`${m.med}: counted from ${formatDay(m.firstDay)}, when it started.`);
     if (m.lastDay !== undefined && m.lastDay < report.toDay) notes.push(`${m.med}: counted until ${formatDay(m.lastDay)}, when it stopped.`);
   }
+  const pqa = report.medications.some((m) => m.pdcMeasure === 'pqa');
+  const period = report.medications.some((m) => m.pdcMeasure === 'period');
+  if (pqa) notes.push("PDC: the Pharmacy Quality Alliance's proportion of days covered, from the first fill in the period to its end.");
+  if (period)
+    notes.push(
+      `"of period": the proportion of the period's days covered by fills (supply carried in from earlier fills counts), not PQA's PDC, which needs two or more fills in the period, the first at least ${PQA_MIN_INDEX_DAYS} days before its end.`,
+    );
   if (report.overall.pending > 0) notes.push(`${report.overall.pending} dose(s) not yet due or still in their window are not counted yet.`);
   notes.push('80% is a convention, not a clinical rule; how much a medicine forgives missed doses depends on the medicine. This is not medical advice.');
   return notes;
@@ -399,6 +420,12 @@ export function adherenceJson(report: AdherenceReport) {
       longestGapDays: m.longestGapDays,
       currentStreakDays: m.currentStreakDays,
       pdc: r4(m.pdc),
+      pdcIndexDate: dayOrNull(m.pdcIndexDay),
+      pdcIneligible: m.pdcIneligible ?? null,
+      periodCoverage: m.periodCoverage
+        ? { from: formatDay(m.periodCoverage.from), to: formatDay(m.periodCoverage.to), days: m.periodCoverage.days, coveredDays: m.periodCoverage.coveredDays, proportion: r4(m.periodCoverage.proportion) }
+        : null,
+      pdcMeasure: m.pdcMeasure,
       pdcThreshold: m.pdcThreshold,
       adherent: m.adherent,
       ...(m.asNeeded

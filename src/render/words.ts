@@ -37,7 +37,7 @@ export function phaseWords(p: Phase, unit: string): string {
     const freq = COUNT_WORDS[n] ?? `${n} times`;
     let when: string;
     if (p.days && p.days.length) when = p.days.length === 1 ? `every ${DAY_NAMES[p.days[0]!]}` : `on ${joinAnd(p.days.map((d) => DAY_NAMES[d]!.slice(0, 3)))}`;
-    else if (p.monthDays) when = `on day ${joinAnd(p.monthDays.map(String))} of the month`;
+    else if (p.monthDays) when = monthDaysText(p.monthDays);
     else if (p.everyDays === 2) when = 'every other day';
     else if (p.everyDays === 7) when = 'weekly';
     else if (p.everyDays !== undefined) when = p.everyDays % 7 === 0 ? `every ${p.everyDays / 7} weeks` : `every ${p.everyDays} days`;
@@ -60,4 +60,13 @@ export function scheduleWords(m: Medication): string {
 export function dateWords(day: number): string {
   const d = new Date(day * DAY);
   return `${DAY_NAMES[d.getUTCDay()]} ${d.getUTCDate()} ${['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'][d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+/** "on day 1 and 15 of the month"; a day some months lack says where it falls: "on the last day of the month". */
+function monthDaysText(monthDays: readonly number[]): string {
+  const days = [...new Set(monthDays)].sort((a, b) => a - b);
+  const names = days.map((d) => (d === 31 ? 'the last day' : String(d)));
+  const late = days.some((d) => d >= 29 && d < 31);
+  const text = days.length === 1 && days[0] === 31 ? 'on the last day of the month' : `on ${days[0] === 31 ? '' : 'day '}${joinAnd(names)} of the month`;
+  return late ? `${text} (the last day in shorter months)` : text;
 }

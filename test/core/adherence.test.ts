@@ -251,7 +251,30 @@ describe('adherence: as-needed, overall and PDC', () => {
     }
     const m = only(adherence(regimen([statin], log), day('2026-04-01'), day('2026-04-30'), t('2026-05-01T12:00'), clock), 'statin');
     expect(m.takingAdherence).toBe(1);
-    expect(m).toMatchObject({ pdc: 0.5, pdcCoveredDays: 10, pdcPeriodDays: 20, pdcIndexDay: day('2026-04-11'), pdcThreshold: 0.8, adherent: false });
+    // One fill in a 30-day period: not PQA's measure (pdc null), the period's coverage from that fill: 10 of 20.
+    expect(m).toMatchObject({ pdc: null, pdcIneligible: 'one-fill-date', pdcIndexDay: day('2026-04-11'), pdcMeasure: 'period', pdcThreshold: 0.8, adherent: false });
+    expect(m.periodCoverage).toEqual({ from: day('2026-04-11'), to: day('2026-04-30'), days: 20, coveredDays: 10, proportion: 0.5 });
+  });
+
+  it('counts supply carried in by a fill before the period, leaves the gap after it uncovered, and stops at a stop', () => {
+    // 03-15 x30 covers 03-15..04-13; the next fill is 04-28. Stopped (until) 05-10. Period 04-01..05-31.
+    const statin = med('statin', [phase({ from: day('2026-03-01'), until: day('2026-05-10'), times: ['21:00'] })], {
+      supply: { fills: [{ date: day('2026-03-15'), quantity: 30, daysSupply: 30 }, { date: day('2026-04-28'), quantity: 30, daysSupply: 30 }] },
+    });
+    const m = only(adherence(regimen([statin], []), day('2026-04-01'), day('2026-05-31'), t('2026-06-01T12:00'), clock), 'statin');
+    // 04-01..05-10 is 40 days; covered 04-01..04-13 (13) and 04-28..05-10 (13).
+    expect(m.periodCoverage).toEqual({ from: day('2026-04-01'), to: day('2026-05-10'), days: 40, coveredDays: 26, proportion: 26 / 40 });
+    expect(m).toMatchObject({ pdc: null, pdcIneligible: 'one-fill-date', pdcMeasure: 'period', adherent: false });
+  });
+
+  it("reports PQA's PDC where the period qualifies (two fill dates, the first at least 91 days before the end)", () => {
+    const statin = med('statin', [phase({ from: day('2026-01-01'), times: ['21:00'] })], {
+      supply: { fills: [{ date: day('2026-01-01'), quantity: 90, daysSupply: 90 }, { date: day('2026-04-15'), quantity: 90, daysSupply: 90 }] },
+    });
+    const m = only(adherence(regimen([statin], []), day('2026-01-01'), day('2026-06-30'), t('2026-07-01T12:00'), clock), 'statin');
+    // 01-01..03-31 and 04-15..06-30: 90 + 77 of 181 days.
+    expect(m).toMatchObject({ pdcMeasure: 'pqa', pdcCoveredDays: 167, pdcPeriodDays: 181, pdcIndexDay: day('2026-01-01'), adherent: true });
+    expect(m.pdc).toBeCloseTo(167 / 181, 12);
   });
 
   it('uses 0.90 for an antiretroviral and an explicit threshold over both', () => {
@@ -261,8 +284,11 @@ describe('adherence: as-needed, overall and PDC', () => {
     const other = med('statin', [phase({ from: day('2026-03-01'), times: ['09:00'] })], { supply: { fills } });
     const reg = regimen([arv, other], []);
     const r = adherence(reg, day('2026-04-01'), day('2026-04-30'), t('2026-05-01T12:00'), clock);
-    expect(only(r, 'dtg')).toMatchObject({ pdc: 0.85, pdcThreshold: 0.9, adherent: false });
-    expect(only(r, 'statin')).toMatchObject({ pdc: 0.85, pdcThreshold: 0.8, adherent: true });
+    expect(only(r, 'dtg')).toMatchObject({ periodCoverage: { proportion: 0.85 }, pdcThreshold: 0.9, adherent: false });
+    expect(only(r, 'statin')).toMatchObject({ periodCoverage: { proportion: 0.85 }, pdcThreshold: 0.8, adherent: true });
+    // Known only by its brand: the same 0.90.
+    const brand = med('biktarvy', [phase({ from: day('2026-03-01'), times: ['09:00'] })], { name: 'Biktarvy', supply: { fills } });
+    expect(only(adherence(regimen([brand], []), day('2026-04-01'), day('2026-04-30'), t('2026-05-01T12:00'), clock), 'biktarvy')).toMatchObject({ pdcThreshold: 0.9, adherent: false });
     const set = adherence({ ...reg, settings: { ...reg.settings, pdcThreshold: 0.85 } }, day('2026-04-01'), day('2026-04-30'), t('2026-05-01T12:00'), clock);
     expect(only(set, 'dtg')).toMatchObject({ pdcThreshold: 0.85, adherent: true });
     const opt = adherence(reg, day('2026-04-01'), day('2026-04-30'), t('2026-05-01T12:00'), clock, { pdcThreshold: 0.95 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expandDays, nextDoseAfter } from '../../src/core/schedule.js';
 import { parseDay } from '../../src/core/time.js';
 import { clockOf, oneMed, regimen } from '../helpers/regimen.js';
+import { scheduleWords } from '../../src/render/words.js';
 
 /** Doses of the single medication `m` on [from, to], as "local ISO with offset ×dose". */
 function doses(schedule: string, from: string, to: string, tz = 'America/New_York', extra = ''): string[] {
@@ -46,6 +47,38 @@ describe('day filters', () => {
     expect(days).not.toContain('2026-01-31');
     expect(days).toContain('2026-02-01'); // the next cycle
     expect(all).toHaveLength(42); // Jan 4-24 and Feb 1-21 on; Jan 25-31 and Feb 22-28 off
+  });
+});
+
+describe('days of the month at month ends (a day the month lacks falls on its last day)', () => {
+  const days = (schedule: string, from: string, to: string) => doses(schedule, from, to, 'UTC').map((d) => d.slice(0, 10));
+  const LAST_2026 = ['2026-01-31', '2026-02-28', '2026-03-31', '2026-04-30', '2026-05-31', '2026-06-30', '2026-07-31', '2026-08-31', '2026-09-30', '2026-10-31', '2026-11-30', '2026-12-31'];
+  it.each(['[31]', '[last]', '[31, last]'])('monthDays: %s gives one dose a month, on its last day, every month of 2026', (md) => {
+    expect(days(`{ monthDays: ${md}, times: ["09:00"] }`, '2026-01-01', '2026-12-31')).toEqual(LAST_2026);
+  });
+  it.each([
+    // [monthDays, from, to, expected days]
+    ['[30]', '2026-01-01', '2026-04-30', ['2026-01-30', '2026-02-28', '2026-03-30', '2026-04-30']],
+    ['[29]', '2024-02-01', '2024-03-31', ['2024-02-29', '2024-03-29']], // leap year
+    ['[29]', '2025-02-01', '2025-03-31', ['2025-02-28', '2025-03-29']],
+    ['[30]', '2000-02-01', '2000-02-29', ['2000-02-29']], // 2000 is a leap year (divisible by 400)
+    ['[30]', '2100-02-01', '2100-02-28', ['2100-02-28']], // 2100 is not
+    ['[last]', '2024-02-01', '2024-02-29', ['2024-02-29']],
+    // Days that fall on the same day give one dose.
+    ['[30, 31]', '2026-04-01', '2026-05-31', ['2026-04-30', '2026-05-30', '2026-05-31']],
+    ['[28, 31]', '2026-02-01', '2026-02-28', ['2026-02-28']],
+    ['[29, 30, last]', '2026-02-01', '2026-02-28', ['2026-02-28']],
+    ['[28, 29]', '2024-02-01', '2024-02-29', ['2024-02-28', '2024-02-29']],
+    ['[1, 15]', '2026-02-01', '2026-02-28', ['2026-02-01', '2026-02-15']],
+  ] as const)('monthDays: %s from %s to %s', (md, from, to, expected) => {
+    expect(days(`{ monthDays: ${md}, times: ["09:00"] }`, from, to)).toEqual(expected);
+  });
+  it('says so in words', () => {
+    const words = (md: string) => scheduleWords(oneMed(`{ monthDays: ${md}, times: ["09:00"] }`).medications[0]!);
+    expect(words('[last]')).toMatch(/on the last day of the month at 09:00/);
+    expect(words('[31]')).toMatch(/on the last day of the month at 09:00/);
+    expect(words('[30]')).toMatch(/on day 30 of the month \(the last day in shorter months\)/);
+    expect(words('[1, 15]')).toMatch(/on day 1 and 15 of the month at 09:00/);
   });
 });
 

@@ -51,6 +51,8 @@ describe('daily use and days supply', () => {
     ['21 on, 7 off', [phase({ from: D, cycle: { on: 21, off: 7 }, times: ['21:00'] })], 28, 37], // 28 / (21/28) = 37.3
     ['every 8 hours', [phase({ from: D, fromMinute: 360, everyMs: 8 * HOUR })], 21, 7],
     ['monthly on the 1st', [phase({ from: D, monthDays: [1], times: ['09:00'] })], 3, 91], // 3 / (12/365.2425) = 91.3
+    ['monthly on the 31st (the last day of shorter months)', [phase({ from: D, monthDays: [31], times: ['09:00'] })], 3, 91],
+    ['the 30th and 31st (one dose in a shorter month)', [phase({ from: D, monthDays: [30, 31], times: ['09:00'] })], 12, 230], // 12 / (7600/146097) = 230.7
     ['as needed: maxPerDay 4 of 2 tablets', [phase({ asNeeded: true, dose: 2, maxPerDay: 4 })], 40, 5],
   ] as const)('%s: %i units last %i days', (_name, phases, quantity, expected) => {
     expect(daysSupplyFor(med('x', [...phases]), quantity, clock, D)).toBe(expected);

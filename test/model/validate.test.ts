@@ -108,6 +108,22 @@ const HEAD_CASES: HeadCase[] = [
     col: (t) => colOf(t[8]!, '2026-04-31'),
   },
   {
+    name: 'a day of the month that is neither 1-31 nor `last` (`first`)',
+    repl: { 9: '    schedule: { times: [breakfast], monthDays: [15, first] }' },
+    path: ['medications', 0, 'schedule', 'monthDays', 1],
+    message: '"first" is not one of last',
+    line: 9,
+    col: (t) => colOf(t[8]!, 'first'),
+  },
+  {
+    name: 'a day of the month past 31',
+    repl: { 9: '    schedule: { times: [breakfast], monthDays: [32] }' },
+    path: ['medications', 0, 'schedule', 'monthDays', 0],
+    message: 'must be at most 31, not 32',
+    line: 9,
+    col: (t) => colOf(t[8]!, '32'),
+  },
+  {
     name: 'a dose of 0 on the medication',
     repl: { 8: '    dose: 0' },
     path: ['medications', 0, 'dose'],
@@ -606,6 +622,19 @@ describe('bad log entries: exit 65, key path, line:col, hint, on every reader', 
     for (const d of ['0.0', '.0', '0.00']) {
       const text = withLines({ 13: `  - { at: 2026-03-08T07:04-04:00, med: metformin, for: 2026-03-08T07:00, status: taken, dose: ${d} }` });
       expect(caught(() => parseRegimen(text, FILE)).exitCode).toBe(65);
+    }
+  });
+});
+
+describe('monthDays: `last` and the days some months lack', () => {
+  it('reads `last` as the last day of every month (31, which falls on a shorter month\'s last day), on both paths, without a warning', () => {
+    for (const md of ['[last]', '[15, last]', '[29, 30, 31]']) {
+      const text = withLines({ 9: `    schedule: { times: [breakfast], monthDays: ${md} }` });
+      for (const opts of [{}, { full: true }]) {
+        const l = parseRegimen(text, FILE, opts);
+        expect(l.warnings).toEqual([]);
+        expect(l.regimen.medications[0]!.phases[0]!.monthDays).toEqual(JSON.parse(md.replace('last', '31')));
+      }
     }
   });
 });
