@@ -268,7 +268,7 @@ export function adherencePicture(report: AdherenceReport, opts: PictureOptions =
   const mode = opts.mode ?? pictureMode(n);
   const rows = rowsOf(report, opts);
   if (rows.length === 0 || n <= 0) return 'Nothing scheduled in this period.';
-  const width = Math.min(24, Math.max(...rows.map((r) => [...r.label].length))) + 2;
+  const width = Math.min(24, rows.reduce((w, r) => Math.max(w, [...r.label].length), 0)) + 2;
   const lines = mode === 'days' ? daysPicture(report, rows, width) : mode === 'months' ? monthsPicture(report, rows, p) : yearsPicture(report, rows, p);
   return [...lines, '', legend(mode, opts)].join('\n');
 }

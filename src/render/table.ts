@@ -55,7 +55,8 @@ const visible = (s: string) => [...s.replace(ANSI, '')].length;
 /** Left-aligned columns two spaces apart, trailing spaces trimmed: the layout above, computed directly. */
 export function columns(head: string[], rows: string[][]): string {
   const all = [head, ...rows];
-  const widths = head.map((_, i) => Math.max(...all.map((r) => visible(r[i] ?? ''))));
+  // A loop, not Math.max(...column): a spread of years of rows overflows the call stack.
+  const widths = head.map((_, i) => all.reduce((w, r) => Math.max(w, visible(r[i] ?? '')), 0));
   return all
     .map((r) => widths.map((w, i) => { const c = r[i] ?? ''; return c + ' '.repeat(w - visible(c)); }).join('  ').replace(/\s+$/, ''))
     .join('\n');

@@ -85,7 +85,7 @@ add('lone surrogate', F('name: Alex Rivera', 'name: "Alex \\ud800"'));
 // Huge numbers.
 for (const v of ['1e308', '1e309', '-1e309', '123456789012345678901234567890', '0.0000000000000000000001', '9007199254740993']) add(`huge dose ${v}`, F('    dose: 1                          # units', `    dose: ${v}`));
 for (const v of ['1e20', '9007199254740993', '99999999999999999999999']) add(`huge count ${v}`, F('count: 21 }', `count: ${v} }`));
-for (const v of ['999999999999h', '1e3h', '0.001min', '0.5min', '0min', '0h']) add(`every ${v}`, F('every: 8h', `every: ${v}`));
+for (const v of ['999999999999h', '1e3h', '0.001min', '0.5min', '0min', '0h', '1min', '14min', '14.99min']) add(`every ${v}`, F('every: 8h', `every: ${v}`));
 add('huge cycle', F('cycle: { on: 21, off: 7 }', 'cycle: { on: 1, off: 999999999999 }'));
 add('huge every days', F('every: 2d', 'every: 99999999d'));
 add('huge maxPerDay', F('maxPerDay: 4', 'maxPerDay: 1e300'));
@@ -455,16 +455,38 @@ describe('slow schedules', () => {
   // A valid file must not make `today` hang (a bound on robustness, not a speed measurement: that is
   // `npm run bench`). Regression test: `every: 1min` once took over a minute (an advice look-up per
   // missed dose, a zone look-up per dose).
-  it('`every: 1min` (a valid, if odd, schedule): `meds today` finishes within 6 s', () => {
+  it('`every: 15min` (the densest schedule the file may hold): `today` and `missed --days 90` finish within 6 s', () => {
     const dir = tempDir('meds-slow-');
     try {
       const file = path.join(dir, 'regimen.yaml');
-      fs.writeFileSync(file, 'meds: 1\npatient: { timezone: UTC }\nmedications:\n  - { id: a, schedule: { every: 1min, from: 2026-03-01T00:00 } }\n');
-      const r = spawnSync(process.execPath, [BIN, '--file', file, '--now', '2026-03-08T10:00', 'today'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' }, timeout: 6_000 });
-      expect(r.signal).toBe(null);
-      expect(r.status).toBe(0);
+      fs.writeFileSync(file, 'meds: 1\npatient: { timezone: UTC }\nmedications:\n  - { id: a, schedule: { every: 15min, from: 2025-11-01T00:00 } }\n');
+      for (const args of [['today'], ['missed', '--days', '90']]) {
+        const r = spawnSync(process.execPath, [BIN, '--file', file, '--now', '2026-03-08T10:00', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' }, timeout: 6_000 });
+        expect(r.signal, args.join(' ')).toBe(null);
+        expect(r.stderr).not.toMatch(/internal error/);
+        expect([0, 1], r.stderr).toContain(r.status); // missed: 1 when a dose needs action
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 20_000);
+
+  // Issue 15 item 8: `every: 1min` with `missed --days 90` overflowed the call stack (exit 70).
+  it('`every: 1min` (1,440 doses a day) is refused with its position, exit 65, by every command', () => {
+    const dir = tempDir('meds-dense-');
+    try {
+      const file = path.join(dir, 'regimen.yaml');
+      const text = 'meds: 1\npatient: { timezone: UTC }\nmedications:\n  - { id: a, schedule: { every: 1min, from: 2026-03-01T00:00 } }\n';
+      fs.writeFileSync(file, text);
+      for (const args of [['check'], ['today'], ['missed', '--days', '90'], ['adherence', '--days', '90'], ['take', 'a']]) {
+        const r = spawnSync(process.execPath, [BIN, '--file', file, '--now', '2026-03-08T10:00', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' }, timeout: 10_000 });
+        expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(65);
+        expect(r.stderr).toContain(`medications[0].schedule.every: "1min" is more than 96 doses a day\n  at ${file}:4:33\n`);
+        expect(r.stdout).toBe('');
+        expect(fs.readFileSync(file, 'utf8')).toBe(text);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

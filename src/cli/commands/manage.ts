@@ -4,12 +4,14 @@ import { dirname, join } from 'node:path';
 import { usageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
 import { loadPrompts } from '../prompts.js';
-import { parseDateArg, parsePositive, parsePositiveInt } from '../context.js';
+import { inRange, parseDateArg, parsePositive, parsePositiveInt } from '../context.js';
+import { MAX_INTERVAL_DAYS } from '../limits.js';
+import { MAX_DOSES_PER_DAY } from '../../model/limits.js';
 import { findMed } from '../../core/find.js';
 import { create, mutate } from '../../store/transaction.js';
 import { editHead, type HeadOp } from '../../store/edit.js';
 import { flow, scalar } from '../../store/emit.js';
-import { formatDay, isValidZone, parseDuration, parseHM } from '../../core/time.js';
+import { DAY, MINUTE, formatDay, isValidZone, parseDuration, parseHM } from '../../core/time.js';
 import { phaseEnd } from '../../core/schedule.js';
 
 type Obj = Record<string, unknown>;
@@ -37,10 +39,14 @@ function list(text: string): string[] {
 function scheduleFromFlags(o: ScheduleFlags): Obj | undefined {
   const s: Obj = {};
   if (o.asNeeded) s.asNeeded = true;
-  if (o.times !== undefined) s.times = list(o.times);
+  if (o.times !== undefined) {
+    s.times = list(o.times);
+    if ((s.times as string[]).length > MAX_DOSES_PER_DAY) throw usageError('out-of-range', `--times lists ${(s.times as string[]).length} times: a day has at most ${MAX_DOSES_PER_DAY} doses`);
+  }
   if (o.days !== undefined) s.days = list(o.days).map((d) => d.toLowerCase().slice(0, 3));
   if (o.every !== undefined) {
     if (!parseDuration(o.every)) throw usageError('bad-duration', `--every ${JSON.stringify(o.every)} is not a duration`, 'for example 8h, 2d or 1w');
+    checkInterval(o.every, '--every');
     s.every = o.every;
   }
   if (o.from !== undefined) s.from = o.from;
@@ -49,11 +55,24 @@ function scheduleFromFlags(o: ScheduleFlags): Obj | undefined {
   if (o.cycle !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(o.cycle);
     if (!m) throw usageError('bad-cycle', `--cycle ${JSON.stringify(o.cycle)} is not days on/off`, 'for example 21/7');
-    s.cycle = { on: +m[1]!, off: +m[2]! };
+    s.cycle = { on: inRange(+m[1]!, m[1]!, '--cycle'), off: inRange(+m[2]!, m[2]!, '--cycle') };
   }
-  if (o.minInterval !== undefined) s.minInterval = o.minInterval;
+  if (o.minInterval !== undefined) {
+    if (!parseDuration(o.minInterval)) throw usageError('bad-duration', `--min-interval ${JSON.stringify(o.minInterval)} is not a duration`, 'for example 4h');
+    checkInterval(o.minInterval, '--min-interval');
+    s.minInterval = o.minInterval;
+  }
   if (o.maxPerDay !== undefined) s.maxPerDay = parsePositiveInt(o.maxPerDay, '--max-per-day');
   return Object.keys(s).length ? s : undefined;
+}
+
+/** An interval option: at most MAX_DOSES_PER_DAY a day, at most MAX_INTERVAL_DAYS long. */
+function checkInterval(text: string, flag: string): void {
+  const ms = parseDuration(text)!.ms;
+  const least = DAY / MAX_DOSES_PER_DAY;
+  if (!(ms >= least) || !(ms <= MAX_INTERVAL_DAYS * DAY)) {
+    throw usageError('out-of-range', `${flag} ${text} is out of range: it must be from ${least / MINUTE}min (${MAX_DOSES_PER_DAY} a day) to ${MAX_INTERVAL_DAYS}d`);
+  }
 }
 
 export function regimenTemplate(name: string | undefined, timezone: string, routine: Record<string, string>): string {
