@@ -7,7 +7,7 @@
  */
 import type { Problem, SourcePos } from '../errors.js';
 import { nearest } from '../errors.js';
-import { Clock, isValidZone, parseDay, parseDuration, parseHM, parseInstant, parseLocalDateTime, slotOf, DAY, HOUR, MINUTE } from '../core/time.js';
+import { Clock, isValidZone, zoneHint, parseDay, parseDuration, parseHM, parseInstant, parseLocalDateTime, slotOf, DAY, HOUR, MINUTE } from '../core/time.js';
 import { DATE, DATETIME_LOCAL, DURATION, HHMM, INSTANT, SLOT, regimenSchema, type JsonSchema } from './schema.js';
 import type { LogEntry, Medication, MissedInstruction, Phase, Regimen, Routine, Settings, Supply, TimeOfDay } from './types.js';
 import { MAX_DOSES_PER_DAY } from './limits.js';
@@ -165,7 +165,7 @@ function semantic(raw: Obj, c: Checker, partial: boolean): Regimen | undefined {
   let zoneOk = false;
   if (tz !== undefined) {
     zoneOk = isValidZone(tz);
-    if (!zoneOk) c.error('timezone', ['patient', 'timezone'], `patient.timezone: unknown time zone ${show(tz)}`, 'use an IANA name such as America/New_York or Europe/London');
+    if (!zoneOk) c.error('timezone', ['patient', 'timezone'], `patient.timezone: unknown time zone ${show(tz)}`, zoneHint(tz));
   }
   if (typeof patientRaw.born === 'string' && parseDay(patientRaw.born) === undefined && compiled(DATE).test(patientRaw.born)) {
     c.error('date', ['patient', 'born'], `patient.born: ${show(patientRaw.born)} is not a real date`);

@@ -339,6 +339,13 @@ describe('problems found by meds rather than by the schema', () => {
       col: 13,
       hint: 'use an IANA name such as America/New_York',
     },
+    // Issue 15 item 5: POSIX TZ strings (the sign reversed) were accepted; the hint names the Etc zone or a near name.
+    { name: 'a POSIX TZ string (UTC+5)', repl: { 3: '  timezone: UTC+5' }, path: ['patient', 'timezone'], message: 'unknown time zone "UTC+5"', line: 3, col: 13, hint: 'for a fixed offset of UTC+5 the IANA name is Etc/GMT-5 (IANA reverses the sign)' },
+    { name: 'a POSIX TZ string (Mars+3)', repl: { 3: '  timezone: Mars+3' }, path: ['patient', 'timezone'], message: 'unknown time zone "Mars+3"', line: 3, col: 13, hint: 'use an IANA name' },
+    { name: 'a POSIX TZ string (ABC-10)', repl: { 3: '  timezone: ABC-10' }, path: ['patient', 'timezone'], message: 'unknown time zone "ABC-10"', line: 3, col: 13, hint: 'use an IANA name' },
+    { name: 'an offset past a day (UTC+24)', repl: { 3: '  timezone: UTC+24' }, path: ['patient', 'timezone'], message: 'unknown time zone "UTC+24"', line: 3, col: 13, hint: 'use an IANA name' },
+    { name: 'a zone in the wrong case (america/new_york)', repl: { 3: '  timezone: america/new_york' }, path: ['patient', 'timezone'], message: 'unknown time zone "america/new_york"', line: 3, col: 13, hint: 'did you mean `America/New_York`?' },
+    { name: 'a typo in a zone (America/New_Yrok)', repl: { 3: '  timezone: America/New_Yrok' }, path: ['patient', 'timezone'], message: 'unknown time zone "America/New_Yrok"', line: 3, col: 13, hint: 'did you mean `America/New_York`?' },
     { name: 'a date of birth that does not exist (2026-02-30)', repl: { 4: '  born: 2026-02-30' }, path: ['patient', 'born'], message: '"2026-02-30" is not a real date', line: 4, col: 9 },
   ];
   for (const c of cases) {

@@ -61,6 +61,14 @@ const cases: Case[] = [
   ['add --cycle garbage', [...N, 'add', 'x', '--times', '08:00', '--cycle', '21-7', '--from', '2026-03-01'], /--cycle "21-7" is not days on\/off/],
   ['add --times 25:00', [...N, 'add', 'x', '--times', '25:00'], /"25:00" is not a time/],
   ['init --timezone unknown', [...N, 'init', '--timezone', 'Mars/Olympus', '--force'], /unknown time zone "Mars\/Olympus"/],
+  // Invented zones (issue 15 item 5): POSIX TZ strings the Date would read with the sign reversed.
+  ['init --timezone UTC+5', [...N, 'init', '--timezone', 'UTC+5', '--force'], /--timezone: unknown time zone "UTC\+5"\n {2}hint: .*the IANA name is Etc\/GMT-5 \(IANA reverses the sign\)/],
+  ['init --timezone Mars+3', [...N, 'init', '--timezone', 'Mars+3', '--force'], /--timezone: unknown time zone "Mars\+3"\n {2}hint: use an IANA name/],
+  ['init --timezone ABC-10', [...N, 'init', '--timezone', 'ABC-10', '--force'], /--timezone: unknown time zone "ABC-10"/],
+  ['init --timezone UTC+24', [...N, 'init', '--timezone', 'UTC+24', '--force'], /--timezone: unknown time zone "UTC\+24"/],
+  ['init --timezone us/eastern', [...N, 'init', '--timezone', 'us/eastern', '--force'], /--timezone: unknown time zone "us\/eastern"\n {2}hint: did you mean `America\/New_York`\?/],
+  ['init --timezone New_Yrok', [...N, 'init', '--timezone', 'America/New_Yrok', '--force'], /hint: did you mean `America\/New_York`\?/],
+  ['init with $TZ a POSIX string and no --timezone', [...N, 'init', '--force'], /this machine's time zone \(TZ=UTC\+5\) is not an IANA name\n {2}hint: give one with --timezone/, { TZ: 'UTC+5' }],
   ['init --routine garbage', [...N, 'init', '--timezone', 'UTC', '--routine', 'wake', '--force'], /--routine: "wake" is not name=HH:MM/],
   // Out-of-range numbers (issue 15 item 8): exit 2 naming the flag and its range, never a stack trace.
   ['missed --days 100000', [...N, 'missed', '--days', '100000'], /--days 100000 is out of range: it must be a whole number from 1 to 3660/],

@@ -82,6 +82,8 @@ add('NUL after a value', F('meds: 1 ', 'meds: 1\0'));
 add('NUL in a log line', F('status: taken }', 'status: taken\0 }'));
 add('control characters', F('name: Alex Rivera', 'name: Alex\x07\x1b[31mRivera'));
 add('lone surrogate', F('name: Alex Rivera', 'name: "Alex \\ud800"'));
+// Invented time zones (POSIX TZ strings, read by the Date with the sign reversed), and zones in the wrong case.
+for (const z of ['UTC+5', 'Mars+3', 'ABC-10', 'UTC+24', 'EST5', 'us/eastern', 'IST', '"+05:00"']) add(`timezone ${z}`, F('timezone: America/New_York', `timezone: ${z}`));
 // Huge numbers.
 for (const v of ['1e308', '1e309', '-1e309', '123456789012345678901234567890', '0.0000000000000000000001', '9007199254740993']) add(`huge dose ${v}`, F('    dose: 1                          # units', `    dose: ${v}`));
 for (const v of ['1e20', '9007199254740993', '99999999999999999999999']) add(`huge count ${v}`, F('count: 21 }', `count: ${v} }`));
@@ -325,7 +327,7 @@ describe('a corpus of broken files', () => {
   }
 
   it('the notable broken files expected to be rejected are rejected', () => {
-    const must = ['time 25:00', 'log at 2026-02-30', 'zone Mars/Olympus', 'duplicate top-level key', 'tab indentation', 'alias bomb, 9 levels', 'tag !!js/function', 'flow nesting 50000', 'every 0.001min', 'huge dose 1e309', 'binary junk #3', 'truncated at 30/61', 'CR only'];
+    const must = ['time 25:00', 'log at 2026-02-30', 'zone Mars/Olympus', 'duplicate top-level key', 'tab indentation', 'alias bomb, 9 levels', 'tag !!js/function', 'flow nesting 50000', 'every 0.001min', 'every 1min', 'every 14min', 'timezone UTC+5', 'timezone Mars+3', 'timezone ABC-10', 'timezone UTC+24', 'timezone us/eastern', 'huge dose 1e309', 'binary junk #3', 'truncated at 30/61', 'CR only'];
     for (const name of must) {
       const entry = corpus.find(([n]) => n === name);
       expect(entry, name).toBeDefined();

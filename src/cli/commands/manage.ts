@@ -11,7 +11,7 @@ import { findMed } from '../../core/find.js';
 import { create, mutate } from '../../store/transaction.js';
 import { editHead, type HeadOp } from '../../store/edit.js';
 import { flow, scalar } from '../../store/emit.js';
-import { DAY, MINUTE, formatDay, isValidZone, parseDuration, parseHM } from '../../core/time.js';
+import { DAY, MINUTE, formatDay, isValidZone, parseDuration, parseHM, zoneHint } from '../../core/time.js';
 import { phaseEnd } from '../../core/schedule.js';
 
 type Obj = Record<string, unknown>;
@@ -97,7 +97,10 @@ export function regimenTemplate(name: string | undefined, timezone: string, rout
 
 export async function runInit(ctx: Ctx, _args: string[], o: { name?: string; timezone?: string; routine?: string; force?: boolean }): Promise<number> {
   let name = o.name;
-  let timezone = o.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
+  // Intl names this machine's zone, or gives undefined when $TZ is no zone it knows (a POSIX string such as UTC+5).
+  // (TZ read now: the zone engine sets it.)
+  const envTz = process.env.TZ;
+  let timezone = o.timezone ?? (Intl.DateTimeFormat().resolvedOptions().timeZone as string | undefined) ?? '';
   let routine: Record<string, string> = { ...DEFAULT_ROUTINE };
   if (o.routine !== undefined) {
     routine = {};
@@ -110,10 +113,14 @@ export async function runInit(ctx: Ctx, _args: string[], o: { name?: string; tim
   if (ctx.interactive && (o.name === undefined || o.timezone === undefined)) {
     const { input } = loadPrompts();
     name = (await input({ message: 'Your name (optional)', default: name })) || undefined;
-    timezone = await input({ message: 'Time zone (IANA)', default: timezone, validate: (v) => isValidZone(v) || 'an IANA zone such as America/New_York' });
+    timezone = await input({ message: 'Time zone (IANA)', default: timezone, validate: (v) => isValidZone(v) || zoneHint(v) });
     for (const k of Object.keys(routine)) routine[k] = await input({ message: `Usual ${k} time`, default: routine[k], validate: (v) => parseHM(v) !== undefined || 'HH:MM' });
   }
-  if (!isValidZone(timezone)) throw usageError('bad-zone', `unknown time zone ${JSON.stringify(timezone)}`, 'use an IANA name such as America/New_York');
+  if (!isValidZone(timezone)) {
+    throw o.timezone === undefined && !ctx.interactive
+      ? usageError('bad-zone', `this machine's time zone${envTz ? ` (TZ=${envTz})` : timezone ? ` ${JSON.stringify(timezone)}` : ''} is not an IANA name`, `give one with --timezone; ${zoneHint(envTz ?? timezone)}`)
+      : usageError('bad-zone', `--timezone: unknown time zone ${JSON.stringify(timezone)}`, zoneHint(timezone));
+  }
   mkdirSync(dirname(ctx.path), { recursive: true, mode: 0o700 });
   create(ctx.path, regimenTemplate(name, timezone, routine), !!o.force);
   if (ctx.json) ctx.out.printJson({ schemaVersion: 1, created: ctx.path });
