@@ -1,13 +1,14 @@
 /**
  * Pictures, table rows and JSON envelopes for `meds adherence` and
  * `meds refills`. Pure: every function returns strings or plain objects.
- * Color is the caller's decision: pass a Palette of chalk functions, or
+ * Color is the caller's decision: pass the output's Palette (render/output.ts), or
  * `plainPalette`; the glyphs alone tell every state apart without color.
  */
 import type { DayNum } from '../model/types.js';
 import type { AdherenceReport, DayCell, MedAdherence } from '../core/adherence.js';
 import type { SupplyStatus } from '../core/supply.js';
 import { civilFromDay, dayFromCivil, daysInMonth, formatDay, weekday } from '../core/time.js';
+import { shown } from './escape.js';
 
 export type Fmt = (s: string) => string;
 export interface Palette {
@@ -95,7 +96,7 @@ interface Row {
 
 function scheduledRow(label: string, r: Pick<MedAdherence, 'cells' | 'daily'>, g: Glyphs, p: Palette, ascii: boolean): Row {
   return {
-    label,
+    label: shown(label),
     day: (i) => {
       const c = r.cells[i]!;
       return { glyph: g[c], color: cellColor(p, c) };
@@ -121,7 +122,7 @@ function asNeededRow(label: string, m: MedAdherence, p: Palette, ascii: boolean)
   const s = m.asNeeded!;
   const over = (i: number) => s.limits[i] !== undefined && s.counts[i]! > s.limits[i]!;
   return {
-    label,
+    label: shown(label),
     day: (i) => {
       const n = s.counts[i]!;
       if (over(i)) return { glyph: '!', color: p.red };

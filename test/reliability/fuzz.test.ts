@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BIN, ROOT, read, tempDir } from '../helpers/cli.js';
+import { BIN, ROOT, meds, read, tempDir } from '../helpers/cli.js';
 import { parseRegimen, type Loaded } from '../../src/store/load.js';
 import { mutate } from '../../src/store/transaction.js';
 import { appendLogEntry } from '../../src/store/edit.js';
@@ -491,4 +491,70 @@ describe('slow schedules', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+// Issue 15 item 9: characters YAML forbids, and terminal escapes, in text given on the command line.
+describe('control characters in names, reasons and other text', () => {
+  /** Each hostile piece: DEL, C1 (NEL, CSI), LS, PS, ESC sequences (clear screen, hide text, set the title), BEL, a bidi override. */
+  const EVIL = 'A\x7fB\u0085C\u009b31mD\u2028E\u2029F\x1b[2J\x1b[8mG\x1b]0;pwned\x07H\u202eI\r\tJ';
+  const SHOWN = 'A\\x7fB\\x85C\\x9b31mD\\u2028E\\u2029F\\x1b[2J\\x1b[8mG\\x1b]0;pwned\\x07H\\u202eI\\r\\tJ';
+  /** What may reach a reader raw: line breaks, and with color the palette's own codes (render/output.ts). */
+  // eslint-disable-next-line no-control-regex
+  const RAW_CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+  // eslint-disable-next-line no-control-regex
+  const OUR_SGR = /\x1b\[(1|2|22|3[1-6]|39)m/g;
+  const PYYAML = spawnSync('python3', ['-c', 'import yaml'], { encoding: 'utf8' }).status === 0;
+
+  let dir: string;
+  let file: string;
+  const N = ['--now', '2026-03-08T10:00'];
+  const run = (args: string[], env?: Record<string, string>) => meds(['--file', file, ...N, ...args], { env });
+
+  it('are written as YAML escapes: the file is valid YAML 1.2 and 1.1, and reads back the same strings', () => {
+    dir = tempDir('meds-ctl-');
+    file = path.join(dir, 'regimen.yaml');
+    expect(run(['init', '--timezone', 'UTC', '--name', EVIL]).code).toBe(0);
+    expect(run(['add', 'evil', '--name', EVIL, '--purpose', EVIL, '--instructions', EVIL, '--strength', EVIL, '--times', '08:00,20:00', '--from', '2026-03-01']).code).toBe(0);
+    expect(run(['skip', 'evil', '--for', '08:00', '--reason', EVIL]).code).toBe(0);
+    const text = read(file);
+    // Nothing outside YAML 1.2's printable set, nor YAML 1.1's line breaks, inside the file.
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]/);
+    const doc = parseRegimen(text, file, { full: true }).regimen;
+    expect(doc.patient.name).toBe(EVIL);
+    expect(doc.medications[0]).toMatchObject({ name: EVIL, purpose: EVIL, instructions: EVIL, strength: EVIL });
+    expect(doc.log[0]!.reason).toBe(EVIL);
+    expect(run(['check'])).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    // The fast log path (history) and JSON keep the real string.
+    expect(JSON.parse(run(['--json', 'history']).stdout).entries[0].reason).toBe(EVIL);
+    if (PYYAML) {
+      const r = spawnSync('python3', ['-c', 'import sys, yaml, json; d = yaml.safe_load(open(sys.argv[1], encoding="utf-8")); print(json.dumps([d["patient"]["name"], d["medications"][0]["name"], d["log"][0]["reason"]]))', file], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual([EVIL, EVIL, EVIL]);
+    }
+  });
+
+  const HUMAN: string[][] = [['today'], ['list'], ['history'], ['missed', '--days', '7'], ['adherence', '--days', '7'], ['refills'], ['take', 'evil', '--for', '20:00', '--at', '09:00']];
+  for (const color of [false, true]) {
+    it(`are shown as escapes in every human output, ${color ? 'with color (FORCE_COLOR=1)' : 'in a pipe'}, stdout and stderr`, () => {
+      const env = color ? { FORCE_COLOR: '1' } : undefined;
+      for (const args of [...HUMAN, ['take', `X${EVIL}`], ['history', '--med', `X${EVIL}`]]) {
+        const r = run(args, env);
+        const what = `${args[0]}: ${r.stdout}${r.stderr}`;
+        expect(r.stderr, what).not.toMatch(/internal error/);
+        for (const out of [r.stdout, r.stderr]) expect(out.replace(OUR_SGR, ''), what).not.toMatch(RAW_CONTROL);
+        if (!color) expect(r.stdout + r.stderr, what).not.toMatch(/\x1b/);
+      }
+      // The texts themselves, each shown once escaped: a name in a table, a reason, a message on stderr.
+      expect(run(['today'], env).stdout).toContain(SHOWN);
+      expect(run(['history'], env).stdout).toContain(SHOWN);
+      expect(run(['take', `X${EVIL}`], env).stderr).toContain('no medication "XA\\x7fB\\x85C\\x9b31mD\\u2028E\\u2029F\\u001b[2J\\u001b[8mG');
+    });
+  }
+
+  it('JSON output keeps the real strings', () => {
+    const r = run(['--json', 'list'], { FORCE_COLOR: '1' });
+    expect(JSON.parse(r.stdout).medications[0].name).toBe(EVIL);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });

@@ -76,7 +76,7 @@ function checkInterval(text: string, flag: string): void {
 }
 
 export function regimenTemplate(name: string | undefined, timezone: string, routine: Record<string, string>): string {
-  const routineText = `{ ${Object.entries(routine).map(([k, v]) => `${k}: "${v}"`).join(', ')} }`;
+  const routineText = `{ ${Object.entries(routine).map(([k, v]) => `${scalar(k)}: "${v}"`).join(', ')} }`;
   // Editors with a YAML language server validate against the schema shipped with this copy of meds.
   const schema = typeof __dirname === 'string' ? join(__dirname, '..', 'schema', 'meds.schema.json') : undefined;
   return [
