@@ -54,7 +54,7 @@ const PLAIN: Palette = { bold: plain, dim: plain, red: plain, green: plain, yell
 function style(open: number, close: number): (s: string) => string {
   const o = sgr(open);
   const c = sgr(close);
-  return (s) => o + s.split(c).join(c + o).replace(/\r?\n/g, `${c}$&${o}`) + c;
+  return (s) => (s === '' ? s : o + s.split(c).join(c + o).replace(/\r?\n/g, `${c}$&${o}`) + c);
 }
 
 function palette(enabled: boolean): Palette {
