@@ -88,7 +88,8 @@ const cases: Case[] = [
   ['add --cycle 99999/7', [...N, 'add', 'x', '--times', '08:00', '--cycle', '99999/7', '--from', '2026-03-01'], /--cycle 99999 is out of range: it must be a whole number from 0 to 3660/],
   ['add --every 1min', [...N, 'add', 'x', '--every', '1min', '--from', '2026-03-08T08:00'], /--every 1min is out of range: it must be from 15min \(96 a day\) to 3660d/],
   ['add --every 99999d', [...N, 'add', 'x', '--every', '99999d', '--times', '08:00', '--from', '2026-03-08'], /--every 99999d is out of range/],
-  ['add --min-interval 1min', [...N, 'add', 'x', '--as-needed', '--min-interval', '1min'], /--min-interval 1min is out of range/],
+  ['add --min-interval 30s', [...N, 'add', 'x', '--as-needed', '--min-interval', '0.5min'], /--min-interval 0.5min is out of range: it must be from 1min to 3660d/],
+  ['add --min-interval 99999d', [...N, 'add', 'x', '--as-needed', '--min-interval', '99999d'], /--min-interval 99999d is out of range/],
   ['add --min-interval garbage', [...N, 'add', 'x', '--as-needed', '--min-interval', 'often'], /--min-interval "often" is not a duration/],
   ['add --times with 97 times', [...N, 'add', 'x', '--times', Array.from({ length: 97 }, (_, i) => `${String(Math.floor(i / 4)).padStart(2, '0')}:${String((i % 4) * 15).padStart(2, '0')}`).join(',')], /--times lists 97 times: a day has at most 96 doses/],
   // Conflicting options.

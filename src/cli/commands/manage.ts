@@ -66,12 +66,15 @@ function scheduleFromFlags(o: ScheduleFlags): Obj | undefined {
   return Object.keys(s).length ? s : undefined;
 }
 
-/** An interval option: at most MAX_DOSES_PER_DAY a day, at most MAX_INTERVAL_DAYS long. */
-function checkInterval(text: string, flag: string): void {
+/**
+ * An interval option, at most MAX_INTERVAL_DAYS long. `--every` gives at most MAX_DOSES_PER_DAY
+ * doses a day; `--min-interval` adds no doses, so it may be as short as the minute doses are counted in.
+ */
+function checkInterval(text: string, flag: '--every' | '--min-interval'): void {
   const ms = parseDuration(text)!.ms;
-  const least = DAY / MAX_DOSES_PER_DAY;
+  const least = flag === '--every' ? DAY / MAX_DOSES_PER_DAY : MINUTE;
   if (!(ms >= least) || !(ms <= MAX_INTERVAL_DAYS * DAY)) {
-    throw usageError('out-of-range', `${flag} ${text} is out of range: it must be from ${least / MINUTE}min (${MAX_DOSES_PER_DAY} a day) to ${MAX_INTERVAL_DAYS}d`);
+    throw usageError('out-of-range', `${flag} ${text} is out of range: it must be from ${least / MINUTE}min${flag === '--every' ? ` (${MAX_DOSES_PER_DAY} a day)` : ''} to ${MAX_INTERVAL_DAYS}d`);
   }
 }
 
