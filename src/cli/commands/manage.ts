@@ -66,6 +66,16 @@ function scheduleFromFlags(o: ScheduleFlags): Obj | undefined {
   return Object.keys(s).length ? s : undefined;
 }
 
+/** A prompt's validate answer: true, or the message of the usage error the same value gives as a flag. */
+function promptCheck(check: () => unknown): true | string {
+  try {
+    check();
+    return true;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
 /**
  * An interval option, at most MAX_INTERVAL_DAYS long. `--every` gives at most MAX_DOSES_PER_DAY
  * doses a day; `--min-interval` adds no doses, so it may be as short as the minute doses are counted in.
@@ -149,7 +159,7 @@ export async function runAdd(ctx: Ctx, args: string[], o: AddFlags): Promise<num
     id ??= await input({ message: 'Short id (used on the command line)', validate: (v) => /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v) || 'letters, digits, . _ -' });
     fields.name ??= (await input({ message: 'Name as on the label (optional)' })) || undefined;
     fields.strength ??= (await input({ message: 'Strength, e.g. 500 mg (optional)' })) || undefined;
-    const dose = await input({ message: 'Units per dose', default: '1', validate: (v) => Number(v) > 0 || 'a positive number' });
+    const dose = await input({ message: 'Units per dose', default: '1', validate: (v) => promptCheck(() => parsePositive(v, '--dose')) });
     fields.dose = Number(dose);
     const times = await input({ message: 'Times, comma-separated ("08:00,20:00", routine names, or "as needed")', validate: (v) => v.trim().length > 0 || 'required' });
     schedule = /as needed|prn/i.test(times) ? { asNeeded: true } : { times: list(times) };
