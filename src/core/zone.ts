@@ -85,27 +85,28 @@ export function listedZones(): Set<string> {
 /**
  * Is this an IANA zone name? Never judged by whether an offset comes back: the Date reads
  * `UTC+5`, `Mars+3` or `ABC-10` as POSIX TZ strings (with the sign reversed), and an unknown
- * name as UTC. A name is a zone when ICU lists it (about 2 ms, once), or when it is an alias
- * ICU knows (Etc/UTC, US/Eastern, Asia/Kolkata), spelled with IANA's capitals: Intl matches
+ * name as UTC. A name is a zone when ICU lists it (the list costs about 2 ms), or when it is an
+ * alias ICU knows (Etc/UTC, US/Eastern, Asia/Kolkata), spelled with IANA's capitals: Intl matches
  * names in any case, but the `tz` engine does not (`us/eastern` would be UTC there), so the two
- * engines must agree on it. Asking Intl costs a formatter (about 20 ms), so an alias the `tz`
+ * engines must agree on it. Asking Intl costs a formatter (about 20 ms), so a name the `tz`
  * engine alone can vouch for is not asked.
  */
 export function isValidZone(name: string): boolean {
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return false;
+  const capitals = name.split('/').every((part) => /^[A-Z]/.test(part));
+  const tz = tzEngineWorks() ? tzZone(name) : undefined;
+  // A POSIX TZ string needs digits (its offset) and an unknown name reads as UTC: a name without
+  // digits that is not UTC all year is one ICU knows (America/New_York, Asia/Kolkata, US/Eastern),
+  // as Intl would confirm. Most names are answered so, without building the list.
+  if (tz && capitals && !/\d/.test(name) && PROBES.some((t) => tz.offset(t) !== 0)) return true;
   if (listedZones().has(name)) return true;
-  if (!name.split('/').every((part) => /^[A-Z]/.test(part))) return false;
-  if (tzEngineWorks()) {
-    const tz = tzZone(name);
-    // A POSIX TZ string needs digits (its offset) and an unknown name reads as UTC: a name without
-    // digits that is not UTC all year is one ICU knows, which Intl would confirm (Asia/Kolkata, US/Eastern).
-    if (!/\d/.test(name) && PROBES.some((t) => tz.offset(t) !== 0)) return true;
-    if (canonicalZone(name) === undefined) return false;
+  if (!capitals) return false;
+  if (canonicalZone(name) === undefined) return false;
+  if (tz) {
     const intl = intlZone(name);
     if (PROBES.some((t) => tz.offset(t) !== intl.offset(t))) return false;
-    return true;
   }
-  return canonicalZone(name) !== undefined;
+  return true;
 }
 
 /** The canonical name Intl gives a zone name (in any case), or undefined when Intl does not know it. */
