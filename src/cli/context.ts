@@ -7,6 +7,7 @@ import { Clock, DAY, MINUTE, parseInstant, parseLocalDateTime, parseDay } from '
 import type { Millis, Regimen } from '../model/types.js';
 import { isTerminal, makeOutput, type Output } from '../render/output.js';
 import { regimenPath } from '../store/paths.js';
+import { OPTION_LIMITS, rangeText } from './limits.js';
 
 export interface GlobalOptions {
   file?: string;
@@ -90,14 +91,23 @@ export function parseDateArg(text: string, flag: string): number {
   return d;
 }
 
-export function parsePositiveInt(text: string, flag: string): number {
+export function parsePositiveInt(text: string, flag: string, command?: string): number {
   if (!/^\d+$/.test(text) || +text < 1) throw usageError('bad-number', `${flag} ${JSON.stringify(text)} is not a whole number of at least 1`);
-  return +text;
+  return inRange(+text, text, flag, command);
 }
 
 export function parsePositive(text: string, flag: string): number {
   const n = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text) || !(n > 0)) throw usageError('bad-number', `${flag} ${JSON.stringify(text)} is not a positive number`);
+  return inRange(n, text, flag);
+}
+
+/** n within the flag's range (cli/limits.ts), or a usage error naming the flag and the range. */
+export function inRange(n: number, text: string, flag: string, command?: string): number {
+  const l = (command !== undefined ? OPTION_LIMITS[`${command} ${flag}`] : undefined) ?? OPTION_LIMITS[flag];
+  if (l && ((l.above ? !(n > l.min) : !(n >= l.min)) || !(n <= l.max))) {
+    throw usageError('out-of-range', `${flag} ${text} is out of range: it must be ${l.whole ? 'a whole number ' : ''}${rangeText(l)}`, 'see `meds --help` and the README\'s limits');
+  }
   return n;
 }
 

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, MedsError, formatPos } from '../errors.js';
 import { Ctx, type GlobalOptions } from './context.js';
 import { makeOutput, writeOut } from '../render/output.js';
+import { humanText } from '../render/escape.js';
 
 type Run = (ctx: Ctx, args: string[], opts: Record<string, unknown>) => Promise<number | void> | number | void;
 
@@ -176,7 +177,7 @@ export function buildProgram(only?: string): Command {
     .option('--no-color', 'no color (also NO_COLOR, or when output is not a terminal)')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => writeOut(1, s), writeErr: (s) => writeOut(2, s) });
+    .configureOutput({ writeOut: (s) => writeOut(1, humanText(s, false)), writeErr: (s) => writeOut(2, humanText(s, false)) });
 
   for (const [name, setup] of Object.entries(COMMAND_SETUP)) if (only === undefined || only === name) setup(program.command(name));
 
@@ -253,11 +254,11 @@ function report(err: unknown, json: boolean): number {
     if (err.hint) lines.push(`  hint: ${err.hint}`);
     const others = (err.problems ?? []).slice(1);
     for (const p of others) lines.push(`  ${p.severity === 'error' ? e.red('error') : e.yellow('warning')}: ${p.pos ? formatPos(p.pos) + ': ' : ''}${p.message}${p.hint ? ` (${p.hint})` : ''}`);
-    writeOut(2, lines.join('\n') + '\n');
+    out.error(lines.join('\n'));
     if (json) out.printJson(errorJson(err.code, err.exitCode, err.message, err.hint, err));
     return err.exitCode;
   }
-  writeOut(2, `meds: internal error: ${(err as Error)?.stack ?? String(err)}\nPlease report this; your regimen file was not changed by the failed step.\n`);
+  out.error(`meds: internal error: ${(err as Error)?.stack ?? String(err)}\nPlease report this; your regimen file was not changed by the failed step.`);
   if (json) out.printJson(errorJson('internal', 70, String((err as Error)?.message ?? err)));
   return 70;
 }

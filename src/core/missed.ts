@@ -923,7 +923,7 @@ export function missedPatterns(
   const all: DoseState[] = [];
   const meds = regimen.medications.map((med) => {
     const { doses } = assessMedication(med, regimen.log.filter((e) => e.med === med.id), fromDay, toDay, now, clock, w);
-    all.push(...doses);
+    for (const d of doses) all.push(d); // (a spread of a long array overflows the call stack)
     return pattern(med.id, med.name ?? med.id, doses);
   });
   return { meds, overall: pattern('*', 'All medications', all) };

@@ -190,7 +190,7 @@ export function onHandAt(med: Medication, entries: readonly LogEntry[], now: Mil
     fillsAfter = s.countedAt;
     takesFrom = s.countedAt;
   } else if (s.fills.length > 0) {
-    const first = Math.min(...s.fills.map((f) => f.date));
+    const first = s.fills.reduce((a, f) => Math.min(a, f.date), Infinity); // (no spread: a file may hold many fills)
     total = 0;
     fillsAfter = first - 1;
     takesFrom = first;

@@ -169,6 +169,8 @@ export function isValidZone(name: string): boolean {
   return zoneIsValid(name);
 }
 
+export { zoneHint } from './zonename.js';
+
 /**
  * The patient's clock: a fixed IANA zone. Converts between instants and local
  * wall time, with the DST rules of domain.md §3: a local time in a spring-forward

@@ -76,18 +76,47 @@ export function tzZone(name: string): ZoneRules {
 
 const PROBES = [Date.UTC(2026, 0, 15), Date.UTC(2026, 6, 15), Date.UTC(2000, 0, 15), Date.UTC(2000, 6, 15)];
 
+let listed: Set<string> | undefined;
+/** The zone names ICU lists (one canonical spelling each, as CLDR spells it: Asia/Calcutta, Europe/Kiev), and UTC. */
+export function listedZones(): Set<string> {
+  return (listed ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']));
+}
+
 /**
- * Is this an IANA zone name? An unknown name makes the Date fall back to UTC, so a
- * zone whose offset is not always 0 is known for certain; one that looks like UTC
- * (UTC itself, Africa/Abidjan, a typo) is asked of Intl.
+ * Is this an IANA zone name? Never judged by whether an offset comes back: the Date reads
+ * `UTC+5`, `Mars+3` or `ABC-10` as POSIX TZ strings (with the sign reversed), and an unknown
+ * name as UTC. A name is a zone when ICU lists it (the list costs about 2 ms), or when it is an
+ * alias ICU knows (Etc/UTC, US/Eastern, Asia/Kolkata), spelled with IANA's capitals: Intl matches
+ * names in any case, but the `tz` engine does not (`us/eastern` would be UTC there), so the two
+ * engines must agree on it. Asking Intl costs a formatter (about 20 ms), so a name the `tz`
+ * engine alone can vouch for is not asked.
  */
 export function isValidZone(name: string): boolean {
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return false;
-  if (tzEngineWorks()) {
-    const z = tzZone(name);
-    if (PROBES.some((t) => z.offset(t) !== 0)) return true;
+  const capitals = name.split('/').every((part) => /^[A-Z]/.test(part));
+  const tz = tzEngineWorks() ? tzZone(name) : undefined;
+  // A POSIX TZ string needs digits (its offset) and an unknown name reads as UTC: a name without
+  // digits that is not UTC all year is one ICU knows (America/New_York, Asia/Kolkata, US/Eastern),
+  // as Intl would confirm. Most names are answered so, without building the list.
+  if (tz && capitals && !/\d/.test(name) && PROBES.some((t) => tz.offset(t) !== 0)) return true;
+  if (listedZones().has(name)) return true;
+  if (!capitals) return false;
+  if (canonicalZone(name) === undefined) return false;
+  if (tz) {
+    const intl = intlZone(name);
+    if (PROBES.some((t) => tz.offset(t) !== intl.offset(t))) return false;
   }
-  return IANA().isValidZone(name);
+  return true;
+}
+
+/** The canonical name Intl gives a zone name (in any case), or undefined when Intl does not know it. */
+export function canonicalZone(name: string): string | undefined {
+  if (/^[+-]/.test(name)) return undefined; // an offset ("+05:00"), which newer Intl also accepts
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The rules for a zone (assumed valid: see isValidZone). */

@@ -7,10 +7,11 @@
  */
 import type { Problem, SourcePos } from '../errors.js';
 import { nearest } from '../errors.js';
-import { Clock, isValidZone, parseDay, parseDuration, parseHM, parseInstant, parseLocalDateTime, slotOf, DAY, HOUR, MINUTE } from '../core/time.js';
+import { Clock, isValidZone, zoneHint, parseDay, parseDuration, parseHM, parseInstant, parseLocalDateTime, slotOf, DAY, HOUR, MINUTE } from '../core/time.js';
 import { weeklyDrugOf, type MedText } from '../data/weekly-drugs.js';
 import { DATE, DATETIME_LOCAL, DURATION, HHMM, INSTANT, SLOT, regimenSchema, type JsonSchema } from './schema.js';
 import type { LogEntry, Medication, MissedInstruction, Phase, Regimen, Routine, Settings, Supply, TimeOfDay } from './types.js';
+import { MAX_DOSES_PER_DAY } from './limits.js';
 
 export type Path = (string | number)[];
 export type Locate = (path: Path, key?: boolean) => SourcePos | undefined;
@@ -165,7 +166,7 @@ function semantic(raw: Obj, c: Checker, partial: boolean): Regimen | undefined {
   let zoneOk = false;
   if (tz !== undefined) {
     zoneOk = isValidZone(tz);
-    if (!zoneOk) c.error('timezone', ['patient', 'timezone'], `patient.timezone: unknown time zone ${show(tz)}`, 'use an IANA name such as America/New_York or Europe/London');
+    if (!zoneOk) c.error('timezone', ['patient', 'timezone'], `patient.timezone: unknown time zone ${show(tz)}`, zoneHint(tz));
   }
   if (typeof patientRaw.born === 'string' && parseDay(patientRaw.born) === undefined && compiled(DATE).test(patientRaw.born)) {
     c.error('date', ['patient', 'born'], `patient.born: ${show(patientRaw.born)} is not a real date`);
@@ -352,6 +353,7 @@ function phaseOf(p: Obj, index: number, medDose: number, routine: Routine, c: Ch
       ph.times.push(tod);
     });
     ph.times.sort((a, b) => a.minute - b.minute);
+    if (ph.times.length > MAX_DOSES_PER_DAY) c.error('times', [...path, 'times'], `${pathText([...path, 'times'])}: ${ph.times.length} times a day is more than ${MAX_DOSES_PER_DAY}`, `meds accepts at most ${MAX_DOSES_PER_DAY} doses a day`);
   }
   if (Array.isArray(p.days)) ph.days = p.days.map((d) => WEEKDAYS.indexOf(String(d))).filter((d) => d >= 0);
   // `last` is 31: a day the month does not have falls on its last day (core/schedule.ts onMonthDay).
@@ -373,6 +375,7 @@ function phaseOf(p: Obj, index: number, medDose: number, routine: Routine, c: Ch
         // Doses are identified by their minute (the log's `for:`): less than a minute apart they would collide,
         // and a schedule engine asked for one every 60 ms runs out of memory.
         if (d.ms < MINUTE) c.error('every', [...path, 'every'], `${pathText([...path, 'every'])}: "${p.every}" is less than a minute`, 'doses are counted in whole minutes; use 1min or more');
+        else if (d.ms * MAX_DOSES_PER_DAY < DAY) c.error('every', [...path, 'every'], `${pathText([...path, 'every'])}: "${p.every}" is more than ${MAX_DOSES_PER_DAY} doses a day`, `meds accepts at most ${MAX_DOSES_PER_DAY} doses a day (every ${DAY / MAX_DOSES_PER_DAY / MINUTE}min)`);
         if (p.times !== undefined) c.error('every', [...path, 'times'], `${pathText(path)}: \`every: ${p.every}\` counts elapsed time and cannot have \`times\``, 'use `every: Nd` with times, or `every: Nh` with a `from` date-time');
       }
       if (ph.from === undefined && p.from === undefined) c.error('needs-from', [...path, 'every'], `${pathText([...path, 'every'])} needs \`from\`: where the counting starts`, ph.everyMs ? 'for example from: 2026-03-01T06:00' : 'for example from: 2026-03-01');

@@ -1,7 +1,7 @@
 /**
  * Pictures, table rows and JSON envelopes for `meds adherence` and
  * `meds refills`. Pure: every function returns strings or plain objects.
- * Color is the caller's decision: pass a Palette of chalk functions, or
+ * Color is the caller's decision: pass the output's Palette (render/output.ts), or
  * `plainPalette`; the glyphs alone tell every state apart without color.
  */
 import type { DayNum } from '../model/types.js';
@@ -9,6 +9,7 @@ import type { AdherenceReport, DayCell, MedAdherence } from '../core/adherence.j
 import type { SupplyStatus } from '../core/supply.js';
 import { PQA_MIN_INDEX_DAYS } from '../core/pdc.js';
 import { civilFromDay, dayFromCivil, daysInMonth, formatDay, weekday } from '../core/time.js';
+import { shown } from './escape.js';
 
 export type Fmt = (s: string) => string;
 export interface Palette {
@@ -96,7 +97,7 @@ interface Row {
 
 function scheduledRow(label: string, r: Pick<MedAdherence, 'cells' | 'daily'>, g: Glyphs, p: Palette, ascii: boolean): Row {
   return {
-    label,
+    label: shown(label),
     day: (i) => {
       const c = r.cells[i]!;
       return { glyph: g[c], color: cellColor(p, c) };
@@ -122,7 +123,7 @@ function asNeededRow(label: string, m: MedAdherence, p: Palette, ascii: boolean)
   const s = m.asNeeded!;
   const over = (i: number) => s.limits[i] !== undefined && s.counts[i]! > s.limits[i]!;
   return {
-    label,
+    label: shown(label),
     day: (i) => {
       const n = s.counts[i]!;
       if (over(i)) return { glyph: '!', color: p.red };
@@ -269,7 +270,7 @@ export function adherencePicture(report: AdherenceReport, opts: PictureOptions =
   const mode = opts.mode ?? pictureMode(n);
   const rows = rowsOf(report, opts);
   if (rows.length === 0 || n <= 0) return 'Nothing scheduled in this period.';
-  const width = Math.min(24, Math.max(...rows.map((r) => [...r.label].length))) + 2;
+  const width = Math.min(24, rows.reduce((w, r) => Math.max(w, [...r.label].length), 0)) + 2;
   const lines = mode === 'days' ? daysPicture(report, rows, width) : mode === 'months' ? monthsPicture(report, rows, p) : yearsPicture(report, rows, p);
   return [...lines, '', legend(mode, opts)].join('\n');
 }

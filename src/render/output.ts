@@ -7,7 +7,7 @@
  * with its own exit code.
  */
 import { fstatSync, writeSync } from 'node:fs';
-import { Chalk, type ChalkInstance } from 'chalk';
+import { humanText, sgr } from './escape.js';
 import { requireLazily } from '../lazy.js';
 
 export interface Palette {
@@ -32,6 +32,8 @@ export interface Output {
   printJson(value: unknown): void;
   /** A message to stderr (prefixed in the caller's words). */
   warn(text: string): void;
+  /** Text to stderr as it is (an error report), its control characters escaped. */
+  error(text: string): void;
 }
 
 function wantsColor(isTTY: () => boolean, noColorFlag: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -45,10 +47,19 @@ function wantsColor(isTTY: () => boolean, noColorFlag: boolean, env: NodeJS.Proc
 const plain = (s: string) => s;
 const PLAIN: Palette = { bold: plain, dim: plain, red: plain, green: plain, yellow: plain, cyan: plain, blue: plain, magenta: plain };
 
+/**
+ * A style: the palette's tagged codes (render/escape.ts) around the text. As chalk does, an inner
+ * style's closing code re-opens this one, and the style is closed and re-opened around line breaks.
+ */
+function style(open: number, close: number): (s: string) => string {
+  const o = sgr(open);
+  const c = sgr(close);
+  return (s) => (s === '' ? s : o + s.split(c).join(c + o).replace(/\r?\n/g, `${c}$&${o}`) + c);
+}
+
 function palette(enabled: boolean): Palette {
   if (!enabled) return PLAIN;
-  const c: ChalkInstance = new Chalk({ level: 1 });
-  return { bold: c.bold, dim: c.dim, red: c.red, green: c.green, yellow: c.yellow, cyan: c.cyan, blue: c.blue, magenta: c.magenta };
+  return { bold: style(1, 22), dim: style(2, 22), red: style(31, 39), green: style(32, 39), yellow: style(33, 39), cyan: style(36, 39), blue: style(34, 39), magenta: style(35, 39) };
 }
 
 /**
@@ -108,14 +119,18 @@ export function makeOutput(opts: { noColor?: boolean; json?: boolean } = {}): Ou
     json: !!opts.json,
     p: palette(color),
     e,
+    // Every text for a person goes through humanText (render/escape.ts): control characters escaped.
     print: (text) => {
-      writeOut(1, text.endsWith('\n') ? text : text + '\n');
+      writeOut(1, humanText(text.endsWith('\n') ? text : text + '\n', color));
     },
     printJson: (value) => {
       writeOut(1, JSON.stringify(value, null, 2) + '\n');
     },
     warn: (text) => {
-      writeOut(2, e.yellow(text) + '\n');
+      writeOut(2, humanText(e.yellow(text), errColor) + '\n');
+    },
+    error: (text) => {
+      writeOut(2, humanText(text.endsWith('\n') ? text : text + '\n', errColor));
     },
   };
 }

@@ -9,6 +9,7 @@
  */
 import type TableType from 'cli-table3';
 import { requireLazily } from '../lazy.js';
+import { shownCell } from './escape.js';
 
 const PLAIN_CHARS = {
   top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
@@ -28,8 +29,10 @@ export const DIRECT_LAYOUT_ROWS = 200;
 // eslint-disable-next-line no-control-regex
 const NOT_ONE_COLUMN = /[\x00-\x1f\x7f-\x9f\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u1100-\u115f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u2e80-\ua4cf\uac00-\ud7a3\ud800-\udfff\uf900-\ufaff\ufe00-\ufe0f\ufe20-\ufe2f\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
 
-export function table(head: string[], rows: string[][], opts: { color: boolean; bold?: (s: string) => string }): string {
+export function table(head: string[], rowsIn: string[][], opts: { color: boolean; bold?: (s: string) => string }): string {
   const bold = opts.bold;
+  // Control characters in a cell are shown as escapes (render/escape.ts): measured as shown.
+  const rows = rowsIn.map((r) => r.map(shownCell));
   const h = opts.color && bold ? head.map((s) => bold(s)) : head;
   const plain = [head, ...rows].every((r) => r.every((c) => !NOT_ONE_COLUMN.test(c.replace(ANSI, ''))));
   if (plain || rows.length > DIRECT_LAYOUT_ROWS) return columns(h, rows);
@@ -55,7 +58,8 @@ const visible = (s: string) => [...s.replace(ANSI, '')].length;
 /** Left-aligned columns two spaces apart, trailing spaces trimmed: the layout above, computed directly. */
 export function columns(head: string[], rows: string[][]): string {
   const all = [head, ...rows];
-  const widths = head.map((_, i) => Math.max(...all.map((r) => visible(r[i] ?? ''))));
+  // A loop, not Math.max(...column): a spread of years of rows overflows the call stack.
+  const widths = head.map((_, i) => all.reduce((w, r) => Math.max(w, visible(r[i] ?? '')), 0));
   return all
     .map((r) => widths.map((w, i) => { const c = r[i] ?? ''; return c + ' '.repeat(w - visible(c)); }).join('  ').replace(/\s+$/, ''))
     .join('\n');

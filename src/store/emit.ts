@@ -15,7 +15,24 @@ export function scalar(v: unknown): string {
   const s = String(v);
   if (DATEISH.test(s)) return s;
   if (PLAIN_SAFE.test(s) && !RESERVED.test(s) && !s.endsWith(' ') && !/ #|: /.test(s)) return s;
-  return JSON.stringify(s); // a JSON string is a valid YAML double-quoted scalar
+  return doubleQuoted(s);
+}
+
+/**
+ * Characters a YAML double-quoted scalar may not hold raw, beyond the C0 controls JSON already
+ * escapes: DEL and the C1 controls (outside YAML 1.2's printable set, section 5.1), NEL, LS and PS
+ * (line breaks to YAML 1.1 readers such as PyYAML), the byte order mark (not allowed inside a
+ * document) and the non-characters U+FFFE and U+FFFF (outside the printable set).
+ */
+// eslint-disable-next-line no-control-regex
+const NOT_PRINTABLE = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/g;
+
+/** A YAML double-quoted scalar: a JSON string (valid YAML) with YAML's escapes for what JSON leaves raw. */
+export function doubleQuoted(s: string): string {
+  return JSON.stringify(s).replace(NOT_PRINTABLE, (c) => {
+    const n = c.charCodeAt(0);
+    return n <= 0xff ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  });
 }
 
 export function flow(v: unknown): string {

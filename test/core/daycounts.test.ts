@@ -27,8 +27,8 @@ function phase(rnd: () => number, from: number | undefined): string {
   if (kind < 0.08) f.push('asNeeded: true');
   else if (kind < 0.25) {
     // Every N hours or minutes: short ones put doses in the repeated hour of a fall-back change.
-    // (1.5min and 2.3h put doses off whole minutes, or off whole milliseconds: 2.3 h is 8,279,999.999… ms.)
-    f.push(`every: ${pick(rnd, ['30min', '45min', '1h', '8h', '12h', '36h', '1.5min', '2.3h', '90.5min'])}`);
+    // (15.5min and 2.3h put doses off whole minutes, or off whole milliseconds: 2.3 h is 8,279,999.999… ms.)
+    f.push(`every: ${pick(rnd, ['30min', '45min', '1h', '8h', '12h', '36h', '15.5min', '2.3h', '90.5min'])}`);
     if (rnd() < 0.3) f.push(`count: ${1 + Math.floor(rnd() * 60)}`);
   }
   else {
@@ -131,9 +131,10 @@ describe('creditByDay gives the counts of crediting every dose', () => {
   });
 
   it('a phase of hundreds of times a day: an entry names its time, whatever its index (review finding: indexes above 127 wrapped)', () => {
-    const times = Array.from({ length: 300 }, (_, k) => `"${String(Math.floor((k * 4) / 60)).padStart(2, '0')}:${String((k * 4) % 60).padStart(2, '0')}"`);
-    const r = regimen(`medications:\n  - { id: m, schedule: { times: [${times.join(', ')}] } }\n`, 'UTC');
+    // A file may hold at most 96 times a day (model/limits.ts); the engine is given 300 directly.
+    const r = regimen(`medications:\n  - { id: m, schedule: { times: ["00:00"] } }\n`, 'UTC');
     const med = r.medications[0]!;
+    med.phases[0]!.times = Array.from({ length: 300 }, (_, k) => ({ minute: k * 4, label: `${String(Math.floor((k * 4) / 60)).padStart(2, '0')}:${String((k * 4) % 60).padStart(2, '0')}` }));
     const clock = new Clock('UTC');
     const day = parseDay('2026-03-01')!;
     const take = (k: number, i: number, extra?: boolean) => entry({ at: (day * 1440 + k * 4) * MINUTE, for: slotKey(day, k * 4), extra }, i);
@@ -257,7 +258,9 @@ describe('creditByDay gives the counts of crediting every dose', () => {
     const w = { earlyMs: HOUR, lateMs: 2 * HOUR };
     const now = (day + 1) * DAY + 16 * HOUR;
     for (const [every, slot] of [['2.3h', 8 * 60 + 18], ['1.5min', 6 * 60 + 1]] as const) {
-      const r = regimen(`medications:\n  - { id: m, schedule: { every: ${every}, from: 2026-05-04T06:00 } }\n`);
+      // (A file may not say `every: 1.5min`, more than 96 a day: the engine is given it directly.)
+      const r = regimen(`medications:\n  - { id: m, schedule: { every: 2.3h, from: 2026-05-04T06:00 } }\n`);
+      r.medications[0]!.phases[0]!.everyMs = every === '2.3h' ? 2.3 * HOUR : 1.5 * MINUTE;
       // A take of a dose also marked extra, and a skip recorded a week ahead for another dose.
       const entries = [
         entry({ at: clock.toInstant(day, slot + 2), for: slotKey(day, slot), extra: true }, 0),

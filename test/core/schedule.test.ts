@@ -114,7 +114,7 @@ describe('every N hours: elapsed time', () => {
     expect(doses('{ every: 8h, from: 2026-10-31T22:00 }', '2026-11-01', '2026-11-01')).toEqual(['2026-11-01T05:00-05:00 x1', '2026-11-01T13:00-05:00 x1', '2026-11-01T21:00-05:00 x1']);
   });
   it('a finished short course asked over thousands of years gives its doses (room is made for the course, not the range)', () => {
-    expect(doses('{ every: 1min, from: 2026-03-01T06:00, count: 5 }', '2026-03-01', '9999-12-31')).toHaveLength(5);
+    expect(doses('{ every: 15min, from: 2026-03-01T06:00, count: 5 }', '2026-03-01', '9999-12-31')).toHaveLength(5);
     expect(doses('{ times: ["08:00"], from: 2026-03-01, until: 2026-03-03 }', '2026-03-01', '9999-12-31')).toHaveLength(3);
   });
   it('the example amoxicillin course (every 8h from 2026-03-01T06:00, 21 doses) ends on 2026-03-07 at 22:00', () => {

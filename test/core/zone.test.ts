@@ -49,7 +49,22 @@ describe('zone names', () => {
   it.each([
     ['America/New_York', true], ['Europe/London', true], ['UTC', true], ['Etc/UTC', true], ['Africa/Abidjan', true], ['US/Eastern', true], ['Asia/Calcutta', true],
     ['America/New_Yrok', false], ['Mars/Olympus', false], ['', false], ['utc; rm -rf', false], ['../../etc/passwd', false],
+    // Aliases IANA keeps (ICU lists Asia/Calcutta and Europe/Kiev, IANA's names are now Asia/Kolkata and Europe/Kyiv).
+    ['Asia/Kolkata', true], ['Europe/Kyiv', true], ['Etc/GMT+5', true], ['Etc/GMT-14', true], ['EST5EDT', true], ['GB', true], ['Zulu', true],
+    // POSIX TZ strings, which the Date reads with the sign reversed (issue 15 item 5), and offsets.
+    ['UTC+5', false], ['Mars+3', false], ['ABC-10', false], ['UTC+24', false], ['GMT-3', false], ['EST5', false], ['+05:00', false], ['UTC+05:30', false],
+    // Names Intl matches in any case, which the TZ engine would read as UTC; ICU's own legacy IDs, which are not IANA's.
+    ['us/eastern', false], ['america/new_york', false], ['utc', false], ['America/New_york', false], ['IST', false], ['JST', false], ['BST', false],
+    ['Factory', false], ['localtime', false], ['posixrules', false], ['Etc/Unknown', false],
   ])('%s is a zone: %s', (name, ok) => {
     expect(isValidZone(name)).toBe(ok);
+    // Whatever is accepted, both engines read the same offsets from it.
+    if (ok) for (const t of [Date.UTC(2026, 0, 15), Date.UTC(2026, 6, 15), Date.UTC(1990, 3, 1)]) expect(tzZone(name).offset(t) + 0).toBe(intlZone(name).offset(t) + 0);
+  });
+
+  it('accepts every name ICU lists, and UTC', () => {
+    const names = [...Intl.supportedValuesOf('timeZone'), 'UTC'];
+    expect(names.length).toBeGreaterThan(400);
+    for (const n of names) expect(isValidZone(n), n).toBe(true);
   });
 });

@@ -516,7 +516,7 @@ describe('errors: exit codes and messages', () => {
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain(`meds: error: ${f} is not a valid regimen file: patient.timezone: unknown time zone "America/New_Yrok"`);
       expect(r.stderr).toContain(`  at ${f}:${line}:13\n`);
-      expect(r.stderr).toContain('  hint: use an IANA name');
+      expect(r.stderr).toContain('  hint: did you mean `America/New_York`? (an IANA name');
       expect(read(f)).toBe(before);
     }
   });

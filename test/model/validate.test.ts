@@ -264,6 +264,33 @@ const HEAD_CASES: HeadCase[] = [
     col: (t) => colOf(t[8]!, 'sunday'),
   },
   {
+    name: 'a schedule denser than 96 doses a day (`every: 14min`)',
+    repl: { 11: '    schedule: { every: 14min, from: 2026-03-01T06:00 }' },
+    path: ['medications', 1, 'schedule', 'every'],
+    message: '"14min" is more than 96 doses a day',
+    line: 11,
+    col: (t) => colOf(t[10]!, '14min'),
+    hint: 'at most 96 doses a day (every 15min)',
+  },
+  {
+    name: 'a schedule of `every: 1min` (1,440 doses a day)',
+    repl: { 11: '    schedule: { every: 1min, from: 2026-03-01T06:00 }' },
+    path: ['medications', 1, 'schedule', 'every'],
+    message: '"1min" is more than 96 doses a day',
+    line: 11,
+    col: (t) => colOf(t[10]!, '1min'),
+    hint: 'at most 96 doses a day',
+  },
+  {
+    name: 'more than 96 times in a day',
+    repl: { 9: `    schedule: { times: [${Array.from({ length: 97 }, (_, i) => `"${String(Math.floor(i / 5)).padStart(2, '0')}:${String((i % 5) * 10).padStart(2, '0')}"`).join(', ')}] }` },
+    path: ['medications', 0, 'schedule', 'times'],
+    message: '97 times a day is more than 96',
+    line: 9,
+    col: (t) => colOf(t[8]!, '['),
+    hint: 'at most 96 doses a day',
+  },
+  {
     name: 'a list where a map is expected',
     repl: { 9: '    schedule: breakfast' },
     path: ['medications', 0, 'schedule'],
@@ -328,6 +355,13 @@ describe('problems found by meds rather than by the schema', () => {
       col: 13,
       hint: 'use an IANA name such as America/New_York',
     },
+    // Issue 15 item 5: POSIX TZ strings (the sign reversed) were accepted; the hint names the Etc zone or a near name.
+    { name: 'a POSIX TZ string (UTC+5)', repl: { 3: '  timezone: UTC+5' }, path: ['patient', 'timezone'], message: 'unknown time zone "UTC+5"', line: 3, col: 13, hint: 'for a fixed offset of UTC+5 the IANA name is Etc/GMT-5 (IANA reverses the sign)' },
+    { name: 'a POSIX TZ string (Mars+3)', repl: { 3: '  timezone: Mars+3' }, path: ['patient', 'timezone'], message: 'unknown time zone "Mars+3"', line: 3, col: 13, hint: 'use an IANA name' },
+    { name: 'a POSIX TZ string (ABC-10)', repl: { 3: '  timezone: ABC-10' }, path: ['patient', 'timezone'], message: 'unknown time zone "ABC-10"', line: 3, col: 13, hint: 'use an IANA name' },
+    { name: 'an offset past a day (UTC+24)', repl: { 3: '  timezone: UTC+24' }, path: ['patient', 'timezone'], message: 'unknown time zone "UTC+24"', line: 3, col: 13, hint: 'use an IANA name' },
+    { name: 'a zone in the wrong case (america/new_york)', repl: { 3: '  timezone: america/new_york' }, path: ['patient', 'timezone'], message: 'unknown time zone "america/new_york"', line: 3, col: 13, hint: 'did you mean `America/New_York`?' },
+    { name: 'a typo in a zone (America/New_Yrok)', repl: { 3: '  timezone: America/New_Yrok' }, path: ['patient', 'timezone'], message: 'unknown time zone "America/New_Yrok"', line: 3, col: 13, hint: 'did you mean `America/New_York`?' },
     { name: 'a date of birth that does not exist (2026-02-30)', repl: { 4: '  born: 2026-02-30' }, path: ['patient', 'born'], message: '"2026-02-30" is not a real date', line: 4, col: 9 },
   ];
   for (const c of cases) {

@@ -320,9 +320,9 @@ describe('the schedule engine on random valid regimens', () => {
 
   // Regression test: on a fall-back day the hour 02:00-03:00 happens twice, so \`every: 1h\` (hourly eye
   // drops) once gave two doses the same slot; the second pass now carries its offset (2026-10-25T02:00+01:00).
-  it(`on fall-back days, \`every: 1h\` (or 30, 20, 15, 10 min): one dose per slot (${RUNS.dst} schedules)`, () => {
+  it(`on fall-back days, \`every: 1h\` (or 30, 20, 15 min, the least a file may say): one dose per slot (${RUNS.dst} schedules)`, () => {
     fc.assert(
-      fc.property(fc.constantFrom(...FALL), night, fc.constantFrom(60, 30, 20, 15, 10), ([zone, date], at, every) => {
+      fc.property(fc.constantFrom(...FALL), night, fc.constantFrom(60, 30, 20, 15), ([zone, date], at, every) => {
         expectUniqueSlots(dstDoses(zone, date, { every: `${every}min`, from: `${dayText(parseDay(date)! - 1)}T${at}` }));
       }),
       { numRuns: RUNS.dst, seed: 9 },

@@ -1,6 +1,7 @@
 /** `meds adherence`: taking and timing adherence, correct-dosing days, gaps, PDC, and a picture of the period. */
 import { usageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
+import { MAX_PERIOD_DAYS } from '../../model/limits.js';
 import { parseDateArg, parsePositive, parsePositiveInt } from '../context.js';
 import { findMed } from '../../core/find.js';
 import { loadRegimen } from '../../store/load.js';
@@ -37,6 +38,7 @@ export async function run(ctx: Ctx, _args: string[], o: Opts): Promise<number> {
   const toDay = to ?? clock.dayOf(now);
   const fromDay = from ?? toDay - days + 1;
   if (fromDay > toDay) throw usageError('bad-period', `--from ${formatDay(fromDay)} is after --to ${formatDay(toDay)}`);
+  if (toDay - fromDay + 1 > MAX_PERIOD_DAYS) throw usageError('out-of-range', `--from ${formatDay(fromDay)} to ${formatDay(toDay)} is ${toDay - fromDay + 1} days: the period can be at most ${MAX_PERIOD_DAYS} days`);
   const report = adherence(regimen, fromDay, toDay, now, clock, { med, pdcThreshold: threshold, log: loaded.columns });
   if (ctx.json) {
     ctx.out.printJson(adherenceJson(report));

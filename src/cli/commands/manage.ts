@@ -4,12 +4,14 @@ import { dirname, join } from 'node:path';
 import { usageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
 import { loadPrompts } from '../prompts.js';
-import { parseDateArg, parsePositive, parsePositiveInt } from '../context.js';
+import { inRange, parseDateArg, parsePositive, parsePositiveInt } from '../context.js';
+import { MAX_INTERVAL_DAYS } from '../limits.js';
+import { MAX_DOSES_PER_DAY } from '../../model/limits.js';
 import { findMed } from '../../core/find.js';
 import { create, mutate } from '../../store/transaction.js';
 import { editHead, type HeadOp } from '../../store/edit.js';
 import { flow, scalar } from '../../store/emit.js';
-import { formatDay, isValidZone, parseDuration, parseHM } from '../../core/time.js';
+import { DAY, MINUTE, formatDay, isValidZone, parseDuration, parseHM, zoneHint } from '../../core/time.js';
 import { phaseEnd } from '../../core/schedule.js';
 
 type Obj = Record<string, unknown>;
@@ -37,10 +39,14 @@ function list(text: string): string[] {
 function scheduleFromFlags(o: ScheduleFlags): Obj | undefined {
   const s: Obj = {};
   if (o.asNeeded) s.asNeeded = true;
-  if (o.times !== undefined) s.times = list(o.times);
+  if (o.times !== undefined) {
+    s.times = list(o.times);
+    if ((s.times as string[]).length > MAX_DOSES_PER_DAY) throw usageError('out-of-range', `--times lists ${(s.times as string[]).length} times: a day has at most ${MAX_DOSES_PER_DAY} doses`);
+  }
   if (o.days !== undefined) s.days = list(o.days).map((d) => d.toLowerCase().slice(0, 3));
   if (o.every !== undefined) {
     if (!parseDuration(o.every)) throw usageError('bad-duration', `--every ${JSON.stringify(o.every)} is not a duration`, 'for example 8h, 2d or 1w');
+    checkInterval(o.every, '--every');
     s.every = o.every;
   }
   if (o.from !== undefined) s.from = o.from;
@@ -49,15 +55,41 @@ function scheduleFromFlags(o: ScheduleFlags): Obj | undefined {
   if (o.cycle !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(o.cycle);
     if (!m) throw usageError('bad-cycle', `--cycle ${JSON.stringify(o.cycle)} is not days on/off`, 'for example 21/7');
-    s.cycle = { on: +m[1]!, off: +m[2]! };
+    s.cycle = { on: inRange(+m[1]!, m[1]!, '--cycle'), off: inRange(+m[2]!, m[2]!, '--cycle') };
   }
-  if (o.minInterval !== undefined) s.minInterval = o.minInterval;
+  if (o.minInterval !== undefined) {
+    if (!parseDuration(o.minInterval)) throw usageError('bad-duration', `--min-interval ${JSON.stringify(o.minInterval)} is not a duration`, 'for example 4h');
+    checkInterval(o.minInterval, '--min-interval');
+    s.minInterval = o.minInterval;
+  }
   if (o.maxPerDay !== undefined) s.maxPerDay = parsePositiveInt(o.maxPerDay, '--max-per-day');
   return Object.keys(s).length ? s : undefined;
 }
 
+/** A prompt's validate answer: true, or the message of the usage error the same value gives as a flag. */
+function promptCheck(check: () => unknown): true | string {
+  try {
+    check();
+    return true;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/**
+ * An interval option, at most MAX_INTERVAL_DAYS long. `--every` gives at most MAX_DOSES_PER_DAY
+ * doses a day; `--min-interval` adds no doses, so it may be as short as the minute doses are counted in.
+ */
+function checkInterval(text: string, flag: '--every' | '--min-interval'): void {
+  const ms = parseDuration(text)!.ms;
+  const least = flag === '--every' ? DAY / MAX_DOSES_PER_DAY : MINUTE;
+  if (!(ms >= least) || !(ms <= MAX_INTERVAL_DAYS * DAY)) {
+    throw usageError('out-of-range', `${flag} ${text} is out of range: it must be from ${least / MINUTE}min${flag === '--every' ? ` (${MAX_DOSES_PER_DAY} a day)` : ''} to ${MAX_INTERVAL_DAYS}d`);
+  }
+}
+
 export function regimenTemplate(name: string | undefined, timezone: string, routine: Record<string, string>): string {
-  const routineText = `{ ${Object.entries(routine).map(([k, v]) => `${k}: "${v}"`).join(', ')} }`;
+  const routineText = `{ ${Object.entries(routine).map(([k, v]) => `${scalar(k)}: "${v}"`).join(', ')} }`;
   // Editors with a YAML language server validate against the schema shipped with this copy of meds.
   const schema = typeof __dirname === 'string' ? join(__dirname, '..', 'schema', 'meds.schema.json') : undefined;
   return [
@@ -78,7 +110,10 @@ export function regimenTemplate(name: string | undefined, timezone: string, rout
 
 export async function runInit(ctx: Ctx, _args: string[], o: { name?: string; timezone?: string; routine?: string; force?: boolean }): Promise<number> {
   let name = o.name;
-  let timezone = o.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
+  // Intl names this machine's zone, or gives undefined when $TZ is no zone it knows (a POSIX string such as UTC+5).
+  // (TZ read now: the zone engine sets it.)
+  const envTz = process.env.TZ;
+  let timezone = o.timezone ?? (Intl.DateTimeFormat().resolvedOptions().timeZone as string | undefined) ?? '';
   let routine: Record<string, string> = { ...DEFAULT_ROUTINE };
   if (o.routine !== undefined) {
     routine = {};
@@ -91,10 +126,14 @@ export async function runInit(ctx: Ctx, _args: string[], o: { name?: string; tim
   if (ctx.interactive && (o.name === undefined || o.timezone === undefined)) {
     const { input } = loadPrompts();
     name = (await input({ message: 'Your name (optional)', default: name })) || undefined;
-    timezone = await input({ message: 'Time zone (IANA)', default: timezone, validate: (v) => isValidZone(v) || 'an IANA zone such as America/New_York' });
+    timezone = await input({ message: 'Time zone (IANA)', default: timezone, validate: (v) => isValidZone(v) || zoneHint(v) });
     for (const k of Object.keys(routine)) routine[k] = await input({ message: `Usual ${k} time`, default: routine[k], validate: (v) => parseHM(v) !== undefined || 'HH:MM' });
   }
-  if (!isValidZone(timezone)) throw usageError('bad-zone', `unknown time zone ${JSON.stringify(timezone)}`, 'use an IANA name such as America/New_York');
+  if (!isValidZone(timezone)) {
+    throw o.timezone === undefined && !ctx.interactive
+      ? usageError('bad-zone', `this machine's time zone${envTz ? ` (TZ=${envTz})` : timezone ? ` ${JSON.stringify(timezone)}` : ''} is not an IANA name`, `give one with --timezone; ${zoneHint(envTz ?? timezone)}`)
+      : usageError('bad-zone', `--timezone: unknown time zone ${JSON.stringify(timezone)}`, zoneHint(timezone));
+  }
   mkdirSync(dirname(ctx.path), { recursive: true, mode: 0o700 });
   create(ctx.path, regimenTemplate(name, timezone, routine), !!o.force);
   if (ctx.json) ctx.out.printJson({ schemaVersion: 1, created: ctx.path });
@@ -120,7 +159,7 @@ export async function runAdd(ctx: Ctx, args: string[], o: AddFlags): Promise<num
     id ??= await input({ message: 'Short id (used on the command line)', validate: (v) => /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v) || 'letters, digits, . _ -' });
     fields.name ??= (await input({ message: 'Name as on the label (optional)' })) || undefined;
     fields.strength ??= (await input({ message: 'Strength, e.g. 500 mg (optional)' })) || undefined;
-    const dose = await input({ message: 'Units per dose', default: '1', validate: (v) => Number(v) > 0 || 'a positive number' });
+    const dose = await input({ message: 'Units per dose', default: '1', validate: (v) => promptCheck(() => parsePositive(v, '--dose')) });
     fields.dose = Number(dose);
     const times = await input({ message: 'Times, comma-separated ("08:00,20:00", routine names, or "as needed")', validate: (v) => v.trim().length > 0 || 'required' });
     schedule = /as needed|prn/i.test(times) ? { asNeeded: true } : { times: list(times) };

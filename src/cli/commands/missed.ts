@@ -9,7 +9,7 @@ import { missedJson, missedText } from '../../render/missed.js';
 import { warnProblems } from './shared.js';
 
 export async function run(ctx: Ctx, args: string[], opts: { days?: string }): Promise<number> {
-  const days = opts.days !== undefined ? parsePositiveInt(opts.days, '--days') : undefined;
+  const days = opts.days !== undefined ? parsePositiveInt(opts.days, '--days', 'missed') : undefined;
   const loaded = loadRegimen(ctx.path, { logFrom: ctx.approxNow() - (Math.max(days ?? 0, LOOKBACK_DAYS) + 3) * DAY });
   warnProblems(ctx, loaded.warnings);
   const { regimen } = loaded;
