@@ -113,10 +113,30 @@ export function create(path: string, text: string, force: boolean): void {
     if (existsSync(path) && !force) {
       throw new MedsError('exists', `${path} already exists`, { exitCode: EXIT.usage, hint: 'use --force to replace it, or --file to choose another path' });
     }
+    refuseNonRegular(path);
     writeFileAtomicSync(path, text);
   } finally {
     release();
   }
+}
+
+/**
+ * --force replaces a regular file (or the regular file a symlink leads to), nothing else: as root,
+ * `--file /dev/null` would otherwise replace the system's device node with a regimen file.
+ */
+function refuseNonRegular(path: string): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return; // nothing there (or a dangling link, whose target is created): nothing to replace
+  }
+  if (st.isFile()) return;
+  const kind = st.isFIFO() ? 'a FIFO' : st.isDirectory() ? 'a folder' : st.isSocket() ? 'a socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
+  throw new MedsError('not-regular', `${path} is ${kind}, not a regular file; init --force replaces only a regular file, so nothing was written`, {
+    exitCode: EXIT.cantWrite,
+    hint: 'choose the regimen file\'s path with --file',
+  });
 }
 
 /**

@@ -4,6 +4,7 @@
  * the default lock timeout (waiters queue in order of arrival).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,7 +54,14 @@ describe('what is at the lock path', () => {
   });
 });
 
-describe('fairness', () => {
+// The burst measures the lock, not the machine: on a machine already saturated by other work
+// (load above twice its cores), 40 node processes get so little CPU that a writer's turn stretches
+// to seconds and the burst cannot finish inside 30 s whatever the lock does (docs/reliability.md).
+const load = os.loadavg()[0] ?? 0;
+const cores = os.cpus().length;
+const busy = load > 2 * cores ? `the machine is already loaded (load ${load.toFixed(1)} on ${cores} cores)` : undefined;
+
+describe.skipIf(busy !== undefined)(`fairness${busy ? ` — SKIPPED: ${busy}` : ''}`, () => {
   it('400 take processes, 40 at a time, with the default lock timeout: every one exits 0 and its entry is there once', async () => {
     const { dir, file } = fresh();
     const TOTAL = 400;
