@@ -56,7 +56,9 @@ describe.skipIf(!hasStrace)('a save while the temporary file is being made durab
   for (const c of cases) {
     it(`${c.name} appended during the delayed fsync is kept, and the take is recorded once on top of it`, async () => {
       const { dir, file } = fresh();
-      const child = spawn('strace', ['-f', '-qq', '-e', 'trace=none', '-e', 'inject=fsync:delay_enter=2000000:when=1', process.execPath, BIN, '--file', file, '--now', NOW, 'take', 'med1', '--at', '2026-03-08T08:01'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      // (strace tampers only with traced calls: `-e trace=none` would make the delay a no-op.)
+      const started = Date.now();
+      const child = spawn('strace', ['-f', '-qq', '-o', '/dev/null', '-e', 'trace=fsync', '-e', 'inject=fsync:delay_enter=2000000:when=1', process.execPath, BIN, '--file', file, '--now', NOW, 'take', 'med1', '--at', '2026-03-08T08:01'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -68,6 +70,7 @@ describe.skipIf(!hasStrace)('a save while the temporary file is being made durab
       expect(temps(dir)).toHaveLength(1);
       fs.appendFileSync(file, c.line);
       const code = await done;
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2000); // the fsync really was held
       expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
       expect(stdout).toContain('Recorded med1');
       const text = read(file);
