@@ -168,7 +168,14 @@ function hardLinked(file: string, nlink: number): MedsError {
   });
 }
 
-/** Removes temporary files of `file` left by runs that crashed (their pid is gone). Never throws. */
+/**
+ * A temporary file this old is abandoned even if a process with its pid runs: a write takes
+ * seconds at most, and a pid is reused (after a reboot, most of all). Were its writer alive after
+ * all (stopped for an hour), its rename fails and it reports that the original is unchanged.
+ */
+const TEMP_ABANDONED_MS = 60 * 60 * 1000;
+
+/** Removes temporary files of `file` left by runs that crashed (their pid is gone, or they are old). Never throws. */
 export function cleanStaleTemps(file: string): void {
   ignore(() => {
     const target = resolveTarget(file);
@@ -178,9 +185,17 @@ export function cleanStaleTemps(file: string): void {
       if (!name.startsWith(prefix)) continue;
       const m = /^(\d+)-[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length));
       const pid = Number(m?.[1]);
-      if (m && pid > 0 && !pidAlive(pid)) ignore(() => fs.unlinkSync(path.join(dir, name)));
+      if (m && pid > 0 && (!pidAlive(pid) || isOlderThan(path.join(dir, name), TEMP_ABANDONED_MS))) ignore(() => fs.unlinkSync(path.join(dir, name)));
     }
   });
+}
+
+function isOlderThan(p: string, ms: number): boolean {
+  try {
+    return Date.now() - fs.lstatSync(p).mtimeMs > ms;
+  } catch {
+    return false;
+  }
 }
 
 /** Makes the rename durable. Some platforms and file systems cannot open or fsync a directory; that is not an error. */
