@@ -52,15 +52,30 @@ function fault(step: string): void {
 
 const tempPrefix = (target: string) => `.${path.basename(target)}.meds-`;
 
-/** Write `content` (text, or bytes in parts) to `file` atomically. */
-export function writeFileAtomicSync(file: string, content: string | Buffer[]): void {
+export interface WriteOptions {
+  /**
+   * Called once the temporary file is durable, just before the rename: false when the file was
+   * changed by someone else since it was read; the rename is then not made, nothing is written,
+   * and writeFileAtomicSync returns false. The later it is asked, the smaller the window in which
+   * another program's save can still be overwritten (docs/reliability.md, "the window left").
+   */
+  unchanged?: () => boolean;
+}
+
+/**
+ * Write `content` (text, or bytes in parts) to `file` atomically, keeping the file's mode, owner
+ * and group. True when written; false when `opts.unchanged` said the file changed meanwhile.
+ */
+export function writeFileAtomicSync(file: string, content: string | Buffer[], opts: WriteOptions = {}): boolean {
   let tmp: string | undefined;
   let fd: number | undefined;
   let replaced = false;
   try {
     const target = resolveTarget(file);
     const dir = path.dirname(target);
-    const mode = existingMode(target) ?? 0o600; // new file: health data, owner only
+    const old = existing(target);
+    if (old && old.nlink > 1) throw hardLinked(file, old.nlink);
+    const mode = old?.mode ?? 0o600; // new file: health data, owner only
     fault('before-temp');
     // The name need not be secret: 'wx' (O_CREAT|O_EXCL) neither reuses nor follows what is there;
     // a name taken (by a run with the same pid, long ago) is followed by another.
@@ -74,7 +89,8 @@ export function writeFileAtomicSync(file: string, content: string | Buffer[]): v
       }
       tmp = name; // only now is it ours to remove
     }
-    fs.fchmodSync(fd, mode); // the mode given to open is masked by the umask
+    if (old) keepOwner(fd, old, file);
+    fs.fchmodSync(fd, mode); // the mode given to open is masked by the umask (and chown clears set-id bits)
     if (typeof content === 'string') fs.writeFileSync(fd, content); // loops until every byte is written
     else for (const part of content) fs.writeFileSync(fd, part); // each appended at the file position
     fs.fsyncSync(fd);
@@ -82,19 +98,84 @@ export function writeFileAtomicSync(file: string, content: string | Buffer[]): v
     fs.closeSync(fd);
     fd = undefined;
     fault('before-rename');
+    if (opts.unchanged && !opts.unchanged()) {
+      fs.unlinkSync(tmp!);
+      tmp = undefined;
+      return false;
+    }
     fs.renameSync(tmp!, target);
     tmp = undefined;
     replaced = true;
     fault('after-rename');
     fsyncDir(dir);
+    return true;
   } catch (err) {
     if (fd !== undefined) ignore(() => fs.closeSync(fd!));
     if (tmp !== undefined) ignore(() => fs.unlinkSync(tmp!));
+    if (err instanceof MedsError) throw err;
     throw writeError(file, err, replaced);
   }
 }
 
-/** Removes temporary files of `file` left by runs that crashed (their pid is gone). Never throws. */
+interface Existing {
+  mode: number;
+  uid: number;
+  gid: number;
+  nlink: number;
+}
+
+function existing(target: string): Existing | undefined {
+  try {
+    const st = fs.statSync(target);
+    return { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, nlink: st.nlink };
+  } catch (err) {
+    if (errno(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The new file gets the old one's owner and group: a rename puts a file made by this process in
+ * its place, and that would be ours (root's, for a root run on another user's file, locking its
+ * owner out; or our primary group instead of a shared one). Where the system does not let us
+ * give it away (not root, or not a member of the group), nothing is written: a file its owner can
+ * no longer open is worse than a refused write.
+ */
+function keepOwner(fd: number, old: Existing, file: string): void {
+  const st = fs.fstatSync(fd);
+  if (st.uid === old.uid && st.gid === old.gid) return;
+  try {
+    fs.fchownSync(fd, old.uid, old.gid);
+  } catch (err) {
+    if (errno(err) !== 'EPERM' && errno(err) !== 'EINVAL') throw err;
+    const what = st.uid !== old.uid ? `its owner (uid ${old.uid})` : `its group (gid ${old.gid})`;
+    throw new MedsError('owner', `could not write ${file}: the new file could not keep ${what}; the original file is unchanged`, {
+      exitCode: EXIT.cantWrite,
+      hint: st.uid !== old.uid ? `Run meds as the file's owner (uid ${old.uid}).` : `Run meds as a member of group ${old.gid}, or change the file's group (chgrp).`,
+      cause: err,
+    });
+  }
+}
+
+/**
+ * A file with other hard links: replacing it by rename would split them (the other names would
+ * keep the old content, silently). meds refuses rather than do that.
+ */
+function hardLinked(file: string, nlink: number): MedsError {
+  return new MedsError('hard-link', `could not write ${file}: it has ${nlink} hard links, and replacing it would leave the other ${nlink - 1 === 1 ? 'name' : 'names'} with the old content; the original file is unchanged`, {
+    exitCode: EXIT.cantWrite,
+    hint: 'Keep one name for the file (use a symbolic link for the others: meds writes through symbolic links).',
+  });
+}
+
+/**
+ * A temporary file this old is abandoned even if a process with its pid runs: a write takes
+ * seconds at most, and a pid is reused (after a reboot, most of all). Were its writer alive after
+ * all (stopped for an hour), its rename fails and it reports that the original is unchanged.
+ */
+const TEMP_ABANDONED_MS = 60 * 60 * 1000;
+
+/** Removes temporary files of `file` left by runs that crashed (their pid is gone, or they are old). Never throws. */
 export function cleanStaleTemps(file: string): void {
   ignore(() => {
     const target = resolveTarget(file);
@@ -104,17 +185,16 @@ export function cleanStaleTemps(file: string): void {
       if (!name.startsWith(prefix)) continue;
       const m = /^(\d+)-[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length));
       const pid = Number(m?.[1]);
-      if (m && pid > 0 && !pidAlive(pid)) ignore(() => fs.unlinkSync(path.join(dir, name)));
+      if (m && pid > 0 && (!pidAlive(pid) || isOlderThan(path.join(dir, name), TEMP_ABANDONED_MS))) ignore(() => fs.unlinkSync(path.join(dir, name)));
     }
   });
 }
 
-function existingMode(target: string): number | undefined {
+function isOlderThan(p: string, ms: number): boolean {
   try {
-    return fs.statSync(target).mode & 0o7777;
-  } catch (err) {
-    if (errno(err) === 'ENOENT') return undefined;
-    throw err;
+    return Date.now() - fs.lstatSync(p).mtimeMs > ms;
+  } catch {
+    return false;
   }
 }
 

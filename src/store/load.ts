@@ -3,10 +3,11 @@
  * full YAML parser), validate it, and keep what a later edit needs (the text,
  * the parsed head with its source ranges, the log block).
  */
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { Document, Node, LineCounter } from 'yaml';
 import { yaml } from './yaml.js';
+import { utf8Problem } from './utf8.js';
 import { EXIT, MedsError, type Problem, type SourcePos } from '../errors.js';
 import { civilFromDay, Clock, dayFromCivil, DAY, HOUR, MINUTE, slotOf } from '../core/time.js';
 import { columnsOf, newColumns } from '../core/doses.js';
@@ -94,7 +95,10 @@ export function readSnapshot(path: string): { text: string; stamp: FileStamp; as
     const buf = st.size > 0n ? readFileSync(path) : readUnsized(path);
     if (buf.length > MAX_TEXT) throw tooLarge(path);
     // Most files are plain ASCII: decoding them as Latin-1 gives the same string, faster.
-    return isAscii(buf) ? { text: buf.toString('latin1'), stamp, ascii: buf } : { text: buf.toString('utf8'), stamp };
+    if (isAscii(buf)) return { text: buf.toString('latin1'), stamp, ascii: buf };
+    const bad = utf8Problem(buf); // (never decoded with replacements: a write would rewrite those bytes)
+    if (bad) throw invalid(path, [bad]);
+    return { text: buf.toString('utf8'), stamp };
   } catch (err) {
     if (err instanceof MedsError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
@@ -207,6 +211,7 @@ function readPieces(fd: number, path: string, opts: LoadOptions): ReadLoaded | u
     const bytes = buf.subarray(0, cut);
     if (bytes.indexOf(13) !== -1 || (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)) return undefined;
     const ascii = isAscii(bytes);
+    if (!ascii && !isUtf8(bytes)) return undefined; // (read whole: readSnapshot reports where)
     return { text: bytes.toString(ascii ? 'latin1' : 'utf8'), ascii };
   };
 

@@ -1,10 +1,22 @@
 /**
  * An advisory lock around the read-modify-write of the regimen file: the file
- * `<file>.lock`, created exclusively, naming its owner. A lock whose owner
- * died on this host is taken over; a lock from another host never is (we
- * cannot tell whether its pid is alive).
+ * `<file>.lock`, created exclusively, naming its owner (pid, host, and, where
+ * /proc tells them, the process's start time and the boot's id). A lock whose
+ * owner is gone on this host is taken over: a dead pid, or a live pid that is
+ * another process than the one that wrote the lock (a pid reused after the
+ * owner died, or after a reboot). A lock from another host never is (we cannot
+ * tell whether its pid is alive).
+ *
+ * Waiters queue: each takes a ticket (`<file>.lock.q-<arrival>-<pid>`) and
+ * only the first live ticket tries for the lock, so a burst is served in order
+ * of arrival and no waiter is passed over until its timeout.
+ *
+ * Everything found at these paths is read without following links, without
+ * blocking, and at most MAX_LOCK_BYTES of it: a FIFO, a device or a link put
+ * there is refused at once, never waited on or read without end.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { EXIT, MedsError } from '../errors.js';
 import { pidAlive, resolveTarget } from './atomic.js';
 import { requireLazily } from '../lazy.js';
@@ -14,6 +26,18 @@ const hostname = (): string => requireLazily<typeof import('node:os')>('node:os'
 
 /** A lock (or break lock) this old without a readable owner was left by a crash. */
 const STALE_MS = 10_000;
+/** An owner record is under 200 bytes; more is not a lock meds wrote, and is not read. */
+const MAX_LOCK_BYTES = 512;
+
+/**
+ * How often a waiter looks: the first (it tries for the lock) and the second (the sooner it sees
+ * it is first, the shorter the hand-over) every few milliseconds; the others less often the
+ * further back they are, so that 40 waiters polling do not take the CPU the holder needs (a
+ * turn takes some 10-50 ms on a busy machine; docs/reliability.md).
+ */
+const HEAD_POLL_MS = 3;
+const POLL_PER_PLACE_MS = 10;
+const MAX_POLL_MS = 200;
 
 interface Seen {
   text: string;
@@ -25,6 +49,10 @@ interface Owner {
   pid: number;
   host: string;
   createdAt: string;
+  /** The owner's start time, in clock ticks since boot (/proc/<pid>/stat field 22). */
+  start?: string;
+  /** /proc/sys/kernel/random/boot_id when the owner ran. */
+  boot?: string;
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -38,14 +66,27 @@ export function acquireLock(file: string, opts: { timeoutMs?: number } = {}): ()
     throw lockError(lock, err); // a symlink loop
   }
   const deadline = Date.now() + (opts.timeoutMs ?? defaultTimeout());
-  let content: string | undefined;
-  for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-    content = tryCreate(lock);
-    if (content !== undefined) break;
-    if (breakIfStale(lock)) continue;
-    if (Date.now() >= deadline) throw lockedError(file, lock);
-    sleep(Math.min(100, delay * (0.5 + Math.random()))); // jitter keeps waiters from retrying in step
+  const queue = new Queue(lock);
+  // Without waiters, straight to the lock; with waiters, behind them.
+  let content = queue.empty() ? tryCreate(lock) : undefined;
+  try {
+    while (content === undefined) {
+      queue.join();
+      const ahead = queue.ahead();
+      const first = ahead === 0;
+      if (first) {
+        content = tryCreate(lock);
+        if (content !== undefined) break;
+        if (breakIfStale(lock)) continue;
+      }
+      if (Date.now() >= deadline) throw lockedError(file, lock);
+      // (Jitter keeps the waiters' looks apart.)
+      sleep(ahead <= 1 ? HEAD_POLL_MS : Math.min(MAX_POLL_MS, POLL_PER_PLACE_MS * ahead) * (0.5 + Math.random()));
+    }
+  } finally {
+    queue.leave();
   }
+  removeIfAbandoned(`${lock}.break`); // a break lock left by a process killed while breaking
 
   let released = false;
   const release = () => {
@@ -54,7 +95,7 @@ export function acquireLock(file: string, opts: { timeoutMs?: number } = {}): ()
     process.removeListener('exit', release);
     try {
       // Someone may have broken and retaken the lock; only remove our own.
-      if (fs.readFileSync(lock, 'utf8') === content) fs.unlinkSync(lock);
+      if (read(lock).text === content) fs.unlinkSync(lock);
     } catch {
       // already gone, or not removable: a lock naming a dead pid is taken over later
     }
@@ -70,16 +111,68 @@ function defaultTimeout(): number {
   return env && Number.isFinite(ms) && ms >= 0 ? ms : 30_000;
 }
 
+/** This process as an owner record names it. */
+function me(): string {
+  return JSON.stringify({ pid: process.pid, host: hostname(), createdAt: new Date().toISOString(), ...identity() });
+}
+
+let ownIdentity: { start?: string; boot?: string } | undefined;
+function identity(): { start?: string; boot?: string } {
+  if (!ownIdentity) {
+    const start = startTime(process.pid);
+    const boot = bootId();
+    ownIdentity = { ...(start ? { start } : {}), ...(boot ? { boot } : {}) };
+  }
+  return ownIdentity;
+}
+
+/**
+ * A process's start time in clock ticks since boot, field 22 of /proc/<pid>/stat; undefined
+ * where there is no /proc (macOS) or the process is gone. Its name (field 2, in parentheses) may
+ * hold spaces and parentheses, so the fields are counted from the last ')'.
+ */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const field = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[22 - 3];
+    return field && /^\d+$/.test(field) ? field : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let ownBoot: string | null | undefined;
+function bootId(): string | undefined {
+  if (ownBoot === undefined) {
+    try {
+      ownBoot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim() || null;
+    } catch {
+      ownBoot = null;
+    }
+  }
+  return ownBoot ?? undefined;
+}
+
 /** Creates the lock; returns its content, or undefined if it already exists. */
 function tryCreate(lock: string): string | undefined {
+  const content = createExclusive(lock);
+  if (content === undefined) refuseOdd(lock); // a FIFO, a device, a link or a folder there is no lock at all
+  return content;
+}
+
+/**
+ * Creates `p` (O_CREAT|O_EXCL: never through a link, never an existing file) naming this
+ * process; its content, or undefined if something is already there.
+ */
+function createExclusive(p: string): string | undefined {
   let fd: number;
   try {
-    fd = fs.openSync(lock, 'wx', 0o600);
+    fd = fs.openSync(p, 'wx', 0o600);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
-    throw lockError(lock, err);
+    throw lockError(p, err);
   }
-  const content = JSON.stringify({ pid: process.pid, host: hostname(), createdAt: new Date().toISOString() });
+  const content = me();
   try {
     // Not fsynced: the lock matters only while its owner runs. After a crash it is read as empty,
     // garbled or naming a dead pid, and each of those is taken over (isStale).
@@ -87,39 +180,31 @@ function tryCreate(lock: string): string | undefined {
     fs.closeSync(fd);
   } catch (err) {
     fs.closeSync(fd);
-    fs.rmSync(lock, { force: true });
-    throw lockError(lock, err);
+    fs.rmSync(p, { force: true });
+    throw lockError(p, err);
   }
   return content;
 }
 
 /**
- * Removes `lock` if its owner is dead; true if it did, so the caller retries
+ * Removes `lock` if its owner is gone; true if it did, so the caller retries
  * at once. Several processes may notice the same stale lock: the break lock
  * makes check-and-unlink one step, and the re-read under it keeps a process
  * that looked earlier from removing the new owner's lock.
  */
 function breakIfStale(lock: string): boolean {
-  const seen = read(lock);
+  const seen = tryRead(lock);
   if (!seen || !isStale(seen)) return false; // (gone: the next try will tell)
   const brk = `${lock}.break`;
-  try {
-    fs.closeSync(fs.openSync(brk, 'wx', 0o600));
-  } catch (err) {
-    // A break lock is held for microseconds; an old one was left by a crash.
-    // (Two processes removing the same old one at the same instant could both
-    // go on; that needs a crash inside this tiny window first.)
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST' && isOld(brk)) {
-      try {
-        fs.unlinkSync(brk);
-      } catch {
-        // someone else removed it
-      }
-    }
+  if (createExclusive(brk) === undefined) {
+    // A break lock is held for microseconds; one whose owner is gone was left by a crash.
+    // (Two processes removing the same abandoned one at the same instant could both go on;
+    // that needs a crash inside this tiny window first.)
+    removeIfAbandoned(brk);
     return false;
   }
   try {
-    const now = read(lock);
+    const now = tryRead(lock);
     if (!now || now.ino !== seen.ino || now.text !== seen.text || !isStale(now)) return false;
     fs.unlinkSync(lock);
     return true;
@@ -128,27 +213,144 @@ function breakIfStale(lock: string): boolean {
   }
 }
 
+/** Removes a break lock or a ticket whose owner is gone (or, unreadable, that is old); never throws. */
+function removeIfAbandoned(p: string): boolean {
+  const seen = tryRead(p, true);
+  if (seen === undefined || !isStale(seen)) return false;
+  try {
+    fs.unlinkSync(p);
+  } catch {
+    // someone else removed it
+  }
+  return true;
+}
+
 function isStale(seen: Seen): boolean {
   const owner = parse(seen.text);
   // Empty or garbled: a crash between creating and writing it, once it is old enough.
   if (!owner) return Date.now() - seen.mtimeMs > STALE_MS;
-  return owner.host === hostname() && !pidAlive(owner.pid);
+  if (owner.host !== hostname()) return false;
+  const { boot } = identity();
+  if (owner.boot && boot && owner.boot !== boot) return true; // written before a reboot: its pid means nothing now
+  if (!pidAlive(owner.pid)) return true;
+  // Alive, but is it the owner? A pid is reused; the start time tells the processes apart.
+  if (!owner.start) return false;
+  const start = startTime(owner.pid);
+  return start !== undefined && start !== owner.start;
 }
 
-function isOld(p: string): boolean {
+/**
+ * Reads a lock-like file: without following a link (O_NOFOLLOW), without waiting on a FIFO
+ * (O_NONBLOCK), only a regular file, and at most MAX_LOCK_BYTES of it (a longer one reads as
+ * garbled). Throws OddLock for anything else there; errno errors as they come.
+ */
+function read(p: string): Seen {
+  const fd = fs.openSync(p, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   try {
-    return Date.now() - fs.statSync(p).mtimeMs > STALE_MS;
-  } catch {
-    return false;
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new OddLock(kindOf(st));
+    const buf = Buffer.alloc(MAX_LOCK_BYTES + 1);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    return { text: n > MAX_LOCK_BYTES ? '' : buf.toString('utf8', 0, n), ino: st.ino, mtimeMs: st.mtimeMs };
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
-function read(lock: string): Seen | undefined {
+/** read, or undefined when it is gone or unreadable (not ours to break). `odd`: an odd file reads as undefined too. */
+function tryRead(p: string, odd = false): Seen | undefined {
   try {
-    const st = fs.statSync(lock);
-    return { text: fs.readFileSync(lock, 'utf8'), ino: st.ino, mtimeMs: st.mtimeMs };
-  } catch {
-    return undefined; // gone, or unreadable: either way not ours to break
+    return read(p);
+  } catch (err) {
+    if (err instanceof OddLock && !odd) throw lockRefused(p, err.kind);
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP' && !odd) throw lockRefused(p, 'a symbolic link');
+    return undefined;
+  }
+}
+
+/** Throws if what is at the lock path is not a regular file (then it is no lock, and never goes away). */
+function refuseOdd(lock: string): void {
+  tryRead(lock);
+}
+
+class OddLock extends Error {
+  constructor(readonly kind: string) {
+    super(kind);
+  }
+}
+
+function kindOf(st: fs.Stats): string {
+  return st.isFIFO() ? 'a FIFO' : st.isDirectory() ? 'a folder' : st.isSocket() ? 'a socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
+}
+
+function lockRefused(lock: string, kind: string): MedsError {
+  return new MedsError('lock-odd', `${lock} is ${kind}, not a lock file meds made; nothing was written`, {
+    exitCode: EXIT.cantWrite,
+    hint: `Remove ${lock} (no meds makes it), then try again.`,
+  });
+}
+
+/**
+ * The waiters of one lock, in order of arrival: ticket files beside it, named by the monotonic
+ * clock (shared by every process of a host) and the pid. Tickets of another host are not
+ * ordered against (their clocks differ); a ticket whose owner is gone is removed by whoever
+ * finds it ahead of its own.
+ */
+class Queue {
+  private readonly dir: string;
+  private readonly prefix: string;
+  private ticket?: string;
+  private readonly leaveOnExit = () => this.leave();
+
+  constructor(lock: string) {
+    this.dir = path.dirname(lock);
+    this.prefix = `${path.basename(lock)}.q-`;
+  }
+
+  private tickets(): string[] {
+    try {
+      return fs.readdirSync(this.dir).filter((n) => n.startsWith(this.prefix)).sort();
+    } catch {
+      return [];
+    }
+  }
+
+  empty(): boolean {
+    return this.tickets().length === 0;
+  }
+
+  join(): void {
+    if (this.ticket) return;
+    const name = `${this.prefix}${process.hrtime.bigint().toString().padStart(20, '0')}-${process.pid}`;
+    if (createExclusive(path.join(this.dir, name)) === undefined) return; // (taken: try again next round)
+    this.ticket = name;
+    process.on('exit', this.leaveOnExit);
+  }
+
+  /**
+   * How many tickets are ahead of ours: 0 when none (of this host) is, Infinity before joining.
+   * Only a waiter at most second in line reads the front ticket (removing it if its owner is
+   * gone): a ticket is checked when it reaches the front, and the others' looks stay cheap.
+   */
+  ahead(): number {
+    if (!this.ticket) return Infinity;
+    const before = this.tickets().filter((n) => n < this.ticket!);
+    if (before.length > 2) return before.length;
+    for (const [i, name] of before.entries()) {
+      const p = path.join(this.dir, name);
+      const seen = tryRead(p, true);
+      const owner = seen && parse(seen.text);
+      if (seen === undefined || (owner && owner.host !== hostname()) || removeIfAbandoned(p)) continue; // gone, foreign, or just removed
+      return before.length - i;
+    }
+    return 0;
+  }
+
+  leave(): void {
+    if (!this.ticket) return;
+    process.removeListener('exit', this.leaveOnExit);
+    fs.rmSync(path.join(this.dir, this.ticket), { force: true });
+    this.ticket = undefined;
   }
 }
 
@@ -156,7 +358,7 @@ function parse(text: string): Owner | undefined {
   try {
     const o = JSON.parse(text) as Partial<Owner>;
     if (Number.isInteger(o.pid) && o.pid! > 0 && typeof o.host === 'string' && typeof o.createdAt === 'string') {
-      return o as Owner;
+      return { pid: o.pid!, host: o.host, createdAt: o.createdAt, ...(typeof o.start === 'string' ? { start: o.start } : {}), ...(typeof o.boot === 'string' ? { boot: o.boot } : {}) };
     }
   } catch {
     // not JSON
@@ -165,7 +367,12 @@ function parse(text: string): Owner | undefined {
 }
 
 function lockedError(file: string, lock: string): MedsError {
-  const owner = parse(read(lock)?.text ?? '');
+  let owner: Owner | undefined;
+  try {
+    owner = parse(read(lock).text);
+  } catch {
+    // gone meanwhile, or unreadable
+  }
   const who = owner
     ? `another meds (pid ${owner.pid}${owner.host === hostname() ? '' : ` on ${owner.host}`}, since ${owner.createdAt})`
     : 'another meds';

@@ -1,17 +1,17 @@
 /**
  * Read-modify-write under the lock. The change is computed from the file as
  * read; the result is parsed and validated before anything is written (an
- * invalid file is never written); just before the atomic rename the file's
- * stamp (device, inode, size, modification and change times, taken before it was
- * read) is checked again, and if someone changed it meanwhile (an editor does not
- * take our lock) the whole change is recomputed from the new content.
+ * invalid file is never written). Another program (an editor) does not take our
+ * lock, so once the new file is durable, just before the atomic rename, the file
+ * is compared with the version read (unchangedSince); if someone changed it
+ * meanwhile the whole change is recomputed from the new content.
  */
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EXIT, MedsError } from '../errors.js';
 import { acquireLock } from './lock.js';
 import { cleanStaleTemps, writeFileAtomicSync } from './atomic.js';
-import { checkAppendedLine, invalid, MAX_TEXT, parseRegimen, readSnapshot, sameStamp, stampOf, tooLarge, type LoadOptions, type Loaded } from './load.js';
+import { checkAppendedLine, invalid, MAX_TEXT, parseRegimen, readSnapshot, sameStamp, stampOf, tooLarge, type FileStamp, type LoadOptions, type Loaded } from './load.js';
 
 export interface Change<T> {
   text: string; // the new file text
@@ -32,6 +32,7 @@ export function mutate<T>(path: string, plan: (l: Loaded) => Change<T>, opts: Lo
   const release = acquireLock(path);
   try {
     for (let attempt = 1; ; attempt++) {
+      const readAt = BigInt(Date.now()) * 1_000_000n; // (before the read: see unchangedSince)
       const { text: before, stamp, ascii } = readSnapshot(path);
       const loaded = parseRegimen(before, path, opts);
       const change = plan(loaded);
@@ -58,21 +59,45 @@ export function mutate<T>(path: string, plan: (l: Loaded) => Change<T>, opts: Lo
       }
       if (after) change.verify?.(after);
       if (process.env.MEDS_TEST_HOOK_BEFORE_WRITE) runTestHook(process.env.MEDS_TEST_HOOK_BEFORE_WRITE);
-      if (!sameStamp(stampOf(path), stamp)) {
+      // A line added at the very end of an ASCII file: the bytes read, then the line (the same
+      // content as change.text, without encoding megabytes of text again).
+      const pureAppend = ascii && change.appendedLine !== undefined && loaded.logBlock?.lastEntryEnd === before.length && change.text.length === before.length + change.appendedLine.length;
+      const content = pureAppend ? [ascii, Buffer.from(change.appendedLine!, 'utf8')] : change.text;
+      if (!writeFileAtomicSync(path, content, { unchanged: () => unchangedSince(path, stamp, readAt, () => ascii ?? Buffer.from(before, 'utf8')) })) {
         if (attempt < MAX_ATTEMPTS) continue;
         throw new MedsError('changed', `${path} kept changing while meds was writing it; nothing was written`, {
           exitCode: EXIT.locked,
           hint: 'close the editor that is saving it, then try again',
         });
       }
-      // A line added at the very end of an ASCII file: the bytes read, then the line (the same
-      // content as change.text, without encoding megabytes of text again).
-      const pureAppend = ascii && change.appendedLine !== undefined && loaded.logBlock?.lastEntryEnd === before.length && change.text.length === before.length + change.appendedLine.length;
-      writeFileAtomicSync(path, pureAppend ? [ascii, Buffer.from(change.appendedLine!, 'utf8')] : change.text);
       return change.result;
     }
   } finally {
     release();
+  }
+}
+
+/**
+ * Within this of the read, a file's times can hide a change: a file system stamps times from a
+ * clock that ticks every few milliseconds (or every second or two: FAT, some network file
+ * systems), so a same-size save in the tick of the read leaves the stamp as it was.
+ */
+const RACY_NS = 2_000_000_000n;
+
+/**
+ * Whether the file at `path` is still the version read: the same stamp (device, inode, size,
+ * modification and change times in ns), and, when it was modified so shortly before the read
+ * that its times cannot tell (RACY_NS, as git's "racily clean" entries), the same bytes. The stat
+ * comes last: what is left unguarded is the time between it and the rename (docs/reliability.md).
+ */
+function unchangedSince(path: string, stamp: FileStamp, readAt: bigint, bytesRead: () => Buffer): boolean {
+  try {
+    if (stamp.mtimeNs + RACY_NS >= readAt || stamp.ctimeNs + RACY_NS >= readAt) {
+      if (statSync(path, { bigint: true }).size !== stamp.size || !readFileSync(path).equals(bytesRead())) return false;
+    }
+    return sameStamp(stampOf(path), stamp);
+  } catch {
+    return false; // gone, or unreadable now: not the version read (the retry's read says why)
   }
 }
 
@@ -88,10 +113,30 @@ export function create(path: string, text: string, force: boolean): void {
     if (existsSync(path) && !force) {
       throw new MedsError('exists', `${path} already exists`, { exitCode: EXIT.usage, hint: 'use --force to replace it, or --file to choose another path' });
     }
+    refuseNonRegular(path);
     writeFileAtomicSync(path, text);
   } finally {
     release();
   }
+}
+
+/**
+ * --force replaces a regular file (or the regular file a symlink leads to), nothing else: as root,
+ * `--file /dev/null` would otherwise replace the system's device node with a regimen file.
+ */
+function refuseNonRegular(path: string): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return; // nothing there (or a dangling link, whose target is created): nothing to replace
+  }
+  if (st.isFile()) return;
+  const kind = st.isFIFO() ? 'a FIFO' : st.isDirectory() ? 'a folder' : st.isSocket() ? 'a socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
+  throw new MedsError('not-regular', `${path} is ${kind}, not a regular file; init --force replaces only a regular file, so nothing was written`, {
+    exitCode: EXIT.cantWrite,
+    hint: 'choose the regimen file\'s path with --file',
+  });
 }
 
 /**

@@ -159,6 +159,18 @@ describe('cleanStaleTemps', () => {
     expect(fs.readdirSync(dir).sort()).toEqual([other, live, 'regimen.yaml'].sort());
   });
 
+  it('removes a temp file older than an hour even when a live process has its pid (the pid was reused)', () => {
+    const f = path.join(dir, 'regimen.yaml');
+    fs.writeFileSync(f, 'x');
+    const old = `.regimen.yaml.meds-${process.pid}-0a1b2c.tmp`;
+    const fresh = `.regimen.yaml.meds-${process.pid}-0d0e0f.tmp`;
+    for (const n of [old, fresh]) fs.writeFileSync(path.join(dir, n), 'partial');
+    const t = (Date.now() - 61 * 60 * 1000) / 1000;
+    fs.utimesSync(path.join(dir, old), t, t);
+    cleanStaleTemps(f);
+    expect(fs.readdirSync(dir).sort()).toEqual([fresh, 'regimen.yaml'].sort());
+  });
+
   it('never throws, even for a missing folder', () => {
     expect(() => cleanStaleTemps(path.join(dir, 'nope', 'regimen.yaml'))).not.toThrow();
   });

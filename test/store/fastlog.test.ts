@@ -700,10 +700,11 @@ describe('the whole-log pass reads a log of strict lines as the line-by-line sca
     expect([err!.code, err!.exitCode, err!.problems?.[0]?.code]).toEqual(['invalid', 65, 'too-large']);
   });
 
-  it('the 64 MB cap counts the bytes of the file as read: a file of 24 MB whose bytes are not UTF-8 (each read as a 3-byte U+FFFD) is read (review finding: it was refused as larger than 64 MB)', () => {
+  it('the 64 MB cap counts the bytes of the file as read: a file of 24 MB whose bytes are not UTF-8 is refused as not UTF-8, with its position, not as larger than 64 MB (review finding: each byte counted as a 3-byte U+FFFD)', () => {
     const file = join(tempDir(), 'latin1.yaml');
     writeFileSync(file, Buffer.concat([Buffer.from('# '), Buffer.alloc(23 * 1024 * 1024, 0xe9), Buffer.from(`\n${HEAD}log:\n`)]));
-    expect(loadRegimen(file).logCount).toBe(0);
+    const err = thrown(() => loadRegimen(file));
+    expect([err!.exitCode, err!.problems?.[0]?.code, err!.pos?.line, err!.pos?.col]).toEqual([65, 'not-utf8', 1, 3]);
   });
 
   it('loadRegimen reads whole, as parseRegimen decides, any file not read in pieces (CRLF, BOM, comments or keys after the log, problems, a line longer than a piece, no newline after `log:`)', () => {

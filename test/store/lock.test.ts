@@ -30,6 +30,13 @@ function writeOwner(pid: number, host = os.hostname()): string {
   return text;
 }
 
+/** /proc/<pid>/stat field 22 (the start time in clock ticks since boot), as the lock records it. */
+function startOf(pid: number): string {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
+}
+const BOOT = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim();
+
 function ageBy(p: string, ms: number): void {
   const t = (Date.now() - ms) / 1000;
   fs.utimesSync(p, t, t);
@@ -49,7 +56,7 @@ describe('acquireLock in one process', () => {
   it('creates <file>.lock naming our pid, host and start time; release removes it, twice is harmless', () => {
     const release = acquireLock(file);
     const owner = JSON.parse(fs.readFileSync(lock, 'utf8'));
-    expect(owner).toEqual({ pid: process.pid, host: os.hostname(), createdAt: expect.any(String) });
+    expect(owner).toEqual({ pid: process.pid, host: os.hostname(), createdAt: expect.any(String), start: startOf(process.pid), boot: BOOT });
     expect(Date.parse(owner.createdAt)).toBeGreaterThan(Date.now() - 60_000);
     release();
     expect(fs.existsSync(lock)).toBe(false);
@@ -153,6 +160,89 @@ describe('acquireLock in one process', () => {
     expect(process.listenerCount('exit')).toBe(before + 1);
     release();
     expect(process.listenerCount('exit')).toBe(before);
+  });
+});
+
+describe('what is found at the lock path is read safely (issue 15 item 10)', () => {
+  const odd: [string, () => void, string][] = [
+    ['a FIFO (was: hung forever, past the timeout)', () => spawnSync('mkfifo', [lock]), 'a FIFO'],
+    ['a symbolic link to /dev/zero (was: read until memory ran out)', () => fs.symlinkSync('/dev/zero', lock), 'a symbolic link'],
+    ['a symbolic link to a regular file', () => (fs.writeFileSync(path.join(dir, 'other'), 'x'), fs.symlinkSync('other', lock)), 'a symbolic link'],
+    ['a folder', () => fs.mkdirSync(lock), 'a folder'],
+  ];
+  it.each(odd)('%s: refused at once (exit 73, "not a lock file meds made"), and left alone', (_, make, kind) => {
+    make();
+    const start = Date.now();
+    const err = lockedError(() => acquireLock(file, { timeoutMs: 5000 }));
+    expect(Date.now() - start).toBeLessThan(1000);
+    expect(err.exitCode).toBe(EXIT.cantWrite);
+    expect(err.message).toBe(`${lock} is ${kind}, not a lock file meds made; nothing was written`);
+    expect(err.hint).toBe(`Remove ${lock} (no meds makes it), then try again.`);
+    expect(fs.lstatSync(lock)).toBeTruthy();
+  });
+
+  it('a large regular file there reads as garbled: waited on while fresh, taken over once old', () => {
+    fs.writeFileSync(lock, 'x'.repeat(4 << 20));
+    expect(lockedError(() => acquireLock(file, { timeoutMs: 100 })).message).toBe(`another meds is using ${file}`);
+    ageBy(lock, 11_000);
+    acquireLock(file, { timeoutMs: 2000 })();
+  });
+});
+
+describe('lock ownership survives pid reuse; leftovers are cleaned (issue 15 item 11)', () => {
+  const forged = (pid: number, extra: object) => {
+    const text = JSON.stringify({ pid, host: os.hostname(), createdAt: '2024-01-02T03:04:05.000Z', ...extra });
+    fs.writeFileSync(lock, text);
+    return text;
+  };
+
+  it('a lock naming a live pid with another start time (the pid was reused) is taken over (was: blocked every write)', () => {
+    forged(process.ppid, { start: String(Number(startOf(process.ppid)) + 1), boot: BOOT });
+    const release = acquireLock(file, { timeoutMs: 2000 });
+    expect(JSON.parse(fs.readFileSync(lock, 'utf8')).pid).toBe(process.pid);
+    release();
+  });
+
+  it('a lock written before a reboot (another boot id) is taken over, even if its pid is alive now', () => {
+    forged(process.ppid, { start: startOf(process.ppid), boot: '00000000-0000-0000-0000-000000000000' });
+    acquireLock(file, { timeoutMs: 2000 })();
+  });
+
+  it('a lock naming a live pid with its start time and this boot is never taken over', () => {
+    const text = forged(process.ppid, { start: startOf(process.ppid), boot: BOOT });
+    expect(lockedError(() => acquireLock(file, { timeoutMs: 150 })).exitCode).toBe(EXIT.locked);
+    expect(fs.readFileSync(lock, 'utf8')).toBe(text);
+  });
+
+  it('a .lock.break left by a process killed while breaking (its pid dead) is removed by the next acquire (was: stayed for good)', () => {
+    fs.writeFileSync(`${lock}.break`, JSON.stringify({ pid: deadPid(), host: os.hostname(), createdAt: '2024-01-02T03:04:05.000Z' }));
+    const release = acquireLock(file, { timeoutMs: 2000 });
+    expect(fs.existsSync(`${lock}.break`)).toBe(false);
+    release();
+    expect(fs.readdirSync(dir)).toEqual(['regimen.yaml']);
+  });
+
+  it('a .lock.break of a live process is left alone', () => {
+    const text = JSON.stringify({ pid: process.ppid, host: os.hostname(), createdAt: '2024-01-02T03:04:05.000Z', start: startOf(process.ppid), boot: BOOT });
+    fs.writeFileSync(`${lock}.break`, text);
+    acquireLock(file, { timeoutMs: 2000 })();
+    expect(fs.readFileSync(`${lock}.break`, 'utf8')).toBe(text);
+  });
+
+  it("a waiter's ticket left by a killed process does not hold up the queue, and is removed", () => {
+    const ticket = `${lock}.q-00000000000000000001-${deadPid()}`;
+    fs.writeFileSync(ticket, JSON.stringify({ pid: Number(ticket.split('-').pop()), host: os.hostname(), createdAt: '2024-01-02T03:04:05.000Z' }));
+    const start = Date.now();
+    acquireLock(file, { timeoutMs: 3000 })();
+    expect(Date.now() - start).toBeLessThan(1000);
+    expect(fs.readdirSync(dir)).toEqual(['regimen.yaml']);
+  });
+
+  it("a live waiter's ticket ahead is respected: the lock is not taken while it waits", () => {
+    fs.writeFileSync(`${lock}.q-00000000000000000001-${process.ppid}`, JSON.stringify({ pid: process.ppid, host: os.hostname(), createdAt: '2024-01-02T03:04:05.000Z' }));
+    expect(lockedError(() => acquireLock(file, { timeoutMs: 150 })).exitCode).toBe(EXIT.locked);
+    expect(fs.existsSync(lock)).toBe(false);
+    expect(fs.readdirSync(dir).filter((n) => n.includes('.q-'))).toHaveLength(1); // ours is gone, theirs kept
   });
 });
 
