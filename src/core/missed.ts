@@ -89,13 +89,14 @@ export interface Facts {
 }
 
 // A number ("2.5", "2,5", "1,000") and a mass unit, anywhere in the text: "Xarelto 2.5 mg", "2,5mg", "2.5 milligrams".
-const STRENGTH_RE = /(?<![\d.,])(\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:[.,]\d+)?)\s*(mg|milligrams?|mcg|micrograms?|\u00b5g|ug|g|grams?)(?![a-z])/gi;
+// A comma before exactly three digits is a thousands separator only after a leading 1-9: "0,350 mg" is a decimal comma.
+const STRENGTH_RE = /(?<![\d.,])([1-9]\d{0,2}(?:,\d{3})+(?![\d,])|\d+(?:[.,]\d+)?)\s*(mg|milligrams?|mcg|micrograms?|\u00b5g|ug|g|grams?)(?![a-z])/gi;
 
 const HAS_STRENGTH = new RegExp(STRENGTH_RE.source, 'i');
 
 function toMg(num: string, unit: string): number {
   // "1,000" is a thousands separator; "2,5" a decimal comma.
-  const n = /^\d{1,3}(?:,\d{3})+$/.test(num) ? +num.replace(/,/g, '') : +num.replace(',', '.');
+  const n = /^[1-9]\d{0,2}(?:,\d{3})+$/.test(num) ? +num.replace(/,/g, '') : +num.replace(',', '.');
   const u = unit.toLowerCase();
   if (u === 'mg' || u.startsWith('milligram')) return n;
   if (u === 'g' || u.startsWith('gram')) return n * 1000;
@@ -115,6 +116,9 @@ export function strengthMg(text: string | undefined): number | undefined {
   const before = text.slice(0, m.index).trimEnd();
   const after = text.slice(m.index! + m[0].length).trimStart();
   if (before.endsWith('/') || after.startsWith('/')) return undefined;
+  // A number right after another ("1 000 mg", "Noriday 28 350 micrograms"): a space as thousands separator or a
+  // pack size; either way not one amount per unit that meds can be sure of.
+  if (/\d[\s\u00a0\u202f]+$/.test(text.slice(0, m.index))) return undefined;
   return toMg(m[1]!, m[2]!);
 }
 

@@ -80,6 +80,12 @@ describe('strength: read from strength, name or ingredients, in the spellings pe
     ['350 micrograms', 0.35],
     ['5 mg/5 mL', undefined],
     ['50 mg/200 mg/25 mg', undefined],
+    // A decimal comma before three digits: 0,350 mg is 350 micrograms, not 350 mg.
+    ['0,350 mg', 0.35],
+    ['norethisterone 0,350 MG', 0.35],
+    // A space as thousands separator, or a pack size before the strength: not one sure amount.
+    ['1 000 mg', undefined],
+    ['Noriday 28 350 micrograms', undefined],
     ['Xarelto', undefined],
   ])('%s -> %s mg', (text, mg) => expect(strengthMg(text)).toBe(mg));
 
@@ -197,6 +203,19 @@ describe('combined pill: one advice, never three pills in a day; the pack positi
     const a = only(r, NY, at(NY, '2026-03-04T22:00'), 'pill');
     expect(a.slot).toBe('2026-03-03T21:00');
     expect(a.warnings).toEqual(['You are still protected; no extra contraception is needed.']);
+  });
+});
+
+describe('traditional progestogen-only pill: the strength spelling never takes it out of its 3-hour rule', () => {
+  it.each([
+    { strength: '0,350 mg' },
+    { strength: '350 micrograms' },
+    { strength: '1 000 micrograms' },
+    { name: 'Noriday 28 350 micrograms' },
+  ])('Noriday $strength$name, 5 hours late: one pill now and 48 hours of extra contraception', (spec) => {
+    const a = one({ id: 'pop', name: 'Noriday', ...spec, times: ['09:00'], from: '2026-03-02' }, '2026-03-02T14:00');
+    expect(a).toMatchObject({ action: 'take-now', rule: { id: 'pill-progestogen-traditional' } });
+    expect(a.warnings.join(' ')).toContain('48 hours');
   });
 });
 
