@@ -60,6 +60,19 @@ describe('antiretrovirals: each label window, recognised by brand and by any ing
     expect(a.rule.reference).toBeTruthy();
   });
 
+  it.each([
+    // A long-acting injection every month (cabotegravir, Vocabria/Rekambys): never an automatic skip 13 hours late.
+    { name: 'Vocabria/Rekambys injection', monthDays: [1], times: ['09:00'], from: '2026-01-01', now: '2026-03-02T12:00' },
+    { name: 'cabotegravir', days: [1], times: ['09:00'], from: '2026-01-01', now: '2026-03-03T08:00' },
+    // Every other day, a once-daily window product (Biktarvy) or one without a window (Truvada).
+    { name: 'Biktarvy', everyHours: 48, from: '2026-03-01T09:00', now: '2026-03-04T08:00' },
+    { name: 'Truvada', everyHours: 48, from: '2026-03-01T09:00', now: '2026-03-04T08:00' },
+  ])('$name on a schedule that is not every day: follow-plan, not the daily 12-hour skip', ({ now, ...spec }) => {
+    const a = one({ id: 'arv', ...spec }, now);
+    expect(a).toMatchObject({ action: 'follow-plan', rule: { id: 'antiretroviral' } });
+    expect(a.message).toContain('HIV clinic');
+  });
+
   it('says why a combination gets the strictest window', () => {
     const a = one({ id: 'arv', name: 'Juluca', times: ['09:00'] }, '2026-03-02T20:00');
     expect(a.takeBy).toBe(at(NY, '2026-03-02T21:00'));
