@@ -776,6 +776,39 @@ function factsFor(med: Medication, doses: DoseState[], i: number): Facts {
   };
 }
 
+/**
+ * How late a dose may be before its rule stops treating it as on time (Infinity: the rule sets no limit inside the
+ * on-time window; same-day rules are handled by `sameDayBound`).
+ */
+function ruleLimitMs(dec: Decider, doses: DoseState[], i: number): number {
+  const d = doses[i]!;
+  const p = dec.params;
+  const interval = d.nextAt !== undefined ? d.nextAt - d.at : undefined;
+  switch (dec.kind) {
+    case 'strictest':
+      return Math.min(...(dec.parts ?? []).map((x) => ruleLimitMs(x, doses, i)));
+    case 'pill-progestogen':
+      return (p.lateThresholdHours ?? 3) * HOUR;
+    case 'pill-combined':
+      return (p.missedAfterHours ?? 24) * HOUR;
+    case 'take-within': {
+      let within = p.withinHours !== undefined ? p.withinHours * HOUR : Infinity;
+      if (p.withinFractionOfInterval !== undefined && interval !== undefined) within = Math.min(within, interval * p.withinFractionOfInterval);
+      return p.withinExclusive ? within - 1 : within;
+    }
+    case 'before-next':
+      return interval === undefined ? Infinity : interval - (p.minBeforeNextHours ?? 0) * HOUR;
+    case 'general':
+    case 'general-leaflet':
+      // Skip when later than the grace and at least half the interval late.
+      return interval === undefined
+        ? Infinity
+        : Math.max((p.graceHours ?? GENERAL_RULE.params.graceHours) * HOUR, interval * (p.skipAtFractionOfInterval ?? GENERAL_RULE.params.skipAtFractionOfInterval) - 1);
+    default:
+      return Infinity;
+  }
+}
+
 /** Rules whose answer ends with the dose's calendar day (same-day, or take-within with `sameDay`). */
 function sameDayBound(dec: Decider): boolean {
   if (dec.kind === 'same-day') return true;
@@ -794,7 +827,15 @@ export function adviseMedication(regimen: Regimen, med: Medication, now: Millis,
   const w = windowOf(regimen.settings);
   const today = clock.dayOf(now);
   const entries = regimen.log.filter((e) => e.med === med.id);
-  const { doses } = assessMedication(med, entries, today - LOOKBACK_DAYS, today, now, clock, w);
+  const assessed = assessMedication(med, entries, today - LOOKBACK_DAYS, today, now, clock, w).doses;
+  // A dose still inside the on-time window (settings.window.late) but later than its rule allows is missed for that
+  // rule: a traditional progestogen-only pill 3.5 hours late under a 4-hour window needs the 48 hours of extra
+  // contraception, not "due". The user's window never widens a label's limit.
+  const doses = assessed.map((d, i) =>
+    d.status === 'due' && d.at < now && now - d.at > ruleLimitMs(resolveRule(regimen, med, factsFor(med, assessed, i)), assessed, i)
+      ? { ...d, status: 'missed' as const }
+      : d,
+  );
   const name = med.name ?? med.id;
   const words = new Words(clock, today);
   const trackingStart = trackingStartOf(regimen);

@@ -232,6 +232,28 @@ describe('traditional progestogen-only pill: the strength spelling never takes i
   });
 });
 
+describe("a wide on-time window never widens a rule's limit", () => {
+  const wide = { lateMs: 20 * HOUR };
+  it.each([
+    // Traditional POP, 3 hours: on time at 09:00 + 3 h, after that one pill and 48 hours of extra contraception.
+    { name: 'Noriday', now: '2026-03-02T12:00', advice: false },
+    { name: 'Noriday', now: '2026-03-02T12:01', advice: true, action: 'take-now', id: 'pill-progestogen-traditional', warn: '48 hours' },
+    { name: 'Cerelle', now: '2026-03-02T21:00', advice: false },
+    { name: 'Cerelle', now: '2026-03-02T21:01', advice: true, action: 'take-now', id: 'pill-desogestrel', warn: '48 hours' },
+    // Rilpivirine, 12 hours; Biktarvy, 18 hours or more.
+    { name: 'Edurant', now: '2026-03-02T21:01', advice: true, action: 'skip', id: 'antiretroviral-rilpivirine' },
+    { name: 'Biktarvy', now: '2026-03-03T02:59', advice: false },
+    { name: 'Biktarvy', now: '2026-03-03T03:00', advice: true, action: 'skip', id: 'antiretroviral-bictegravir' },
+  ])('$name at 09:00, window 20 h, at $now: advice $advice $action', ({ name, now, advice, action, id, warn }) => {
+    const r = regimen(NY, [med({ id: 'm', name, times: ['09:00'], from: '2026-03-02' })], [], wide);
+    const got = advise(r, NY, at(NY, now));
+    if (!advice) return expect(got).toEqual([]);
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ action, rule: { id } });
+    if (warn) expect(got[0]!.warnings.join(' ')).toContain(warn);
+  });
+});
+
 describe('drospirenone-only pill (Slynd): missed when more than 24 h late', () => {
   it.each([
     { now: '2026-03-03T09:00', protectedNow: true },
