@@ -254,6 +254,21 @@ describe("a wide on-time window never widens a rule's limit", () => {
   });
 });
 
+describe('contraceptive pills meds does not know never get the general take-or-skip rule', () => {
+  it('Yaz (drospirenone and ethinyl estradiol), two pills missed: the combined-pill rule with 7 days of extra contraception', () => {
+    const r = regimen(NY, [med({ id: 'yaz', name: 'Yaz', times: ['21:00'], from: '2026-03-01' })], [entry(NY, 'yaz', '2026-03-01T21:00', '2026-03-01T21:00')]);
+    const a = only(r, NY, at(NY, '2026-03-05T08:00'), 'yaz');
+    expect(a).toMatchObject({ action: 'take-now', rule: { id: 'combined-pill' } });
+    expect(a.warnings).toContain('Use extra contraception, such as condoms, for the next 7 days.');
+  });
+
+  it.each(['Lo Loestrin (birth control)', 'contraceptive pill', 'Sprintec oral contraceptive'])('%s: follow-plan, with the leaflet and emergency contraception named', (name) => {
+    const a = one({ id: 'p', name, times: ['21:00'], from: '2026-03-01' }, '2026-03-03T08:00');
+    expect(a).toMatchObject({ action: 'follow-plan', rule: { id: 'contraceptive-unrecognised' } });
+    expect(a.message).toContain('emergency contraception');
+  });
+});
+
 describe('drospirenone-only pill (Slynd): missed when more than 24 h late', () => {
   it.each([
     { now: '2026-03-03T09:00', protectedNow: true },
