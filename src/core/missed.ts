@@ -80,6 +80,7 @@ export interface Decider {
   ref: MissedRuleRef;
   notes: string[]; // the user's own advice text when it accompanies another instruction
   parts?: Decider[]; // strictest: the rules of a combination product's ingredients, the strictest answer wins
+  group?: string; // strictest: the rules' group ("antiretroviral", "anticoagulant", "glp1")
 }
 
 export interface Facts {
@@ -204,10 +205,11 @@ function ruleDecider(r: MissedRule, facts: Facts): Decider | undefined {
 }
 
 /**
- * Rules of one group (antiretrovirals) combine: a product recognised by several
- * of its ingredients or brands gets every window its labels give, and the
- * strictest answer decides (a product containing rilpivirine never gets more
- * than rilpivirine's 12 hours). The group's fallback rule decides only when no
+ * Rules of one group (antiretrovirals; anticoagulants and weekly GLP-1 RAs, where
+ * a name naming two can only be a mistake or a note such as "switched from warfarin")
+ * combine: a medication recognised by several of them gets every answer, and the
+ * strictest decides (a product containing rilpivirine never gets more than
+ * rilpivirine's 12 hours; "Pradaxa, not Coumadin" once daily never gets warfarin's take-now). The group's fallback rule decides only when no
  * rule with a label window applies to this schedule.
  */
 function groupDecider(med: Medication, group: string, facts: Facts): Decider | undefined {
@@ -225,6 +227,7 @@ function groupDecider(med: Medication, group: string, facts: Facts): Decider | u
     params: {},
     notes: [],
     parts: windowed,
+    group,
     ref: { source: 'builtin', id: names, reference: windowed.map((d) => d.ref.reference).join('; '), kind: 'strictest', summary: `The strictest of: ${names}.` },
   };
 }
@@ -382,7 +385,11 @@ function strictest(ctx: Ctx, dec: Decider): Outcome | undefined {
   }
   if (!best) return undefined;
   const others = (dec.parts ?? []).filter((x) => x !== best!.part).map((x) => x.ref.id);
-  const why = `This product contains more than one antiretroviral with its own label window (${[best.part.ref.id, ...others].join(', ')}); meds applies the strictest, here ${best.part.ref.id}: ${best.part.ref.summary}`;
+  const ids = [best.part.ref.id, ...others].join(', ');
+  const why =
+    dec.group === 'antiretroviral'
+      ? `This product contains more than one antiretroviral with its own label window (${ids}); meds applies the strictest, here ${best.part.ref.id}: ${best.part.ref.summary}`
+      : `This medication's name or ingredients name more than one medicine with its own missed-dose rule (${ids}), so meds cannot tell which it is and applies the strictest, here ${best.part.ref.id}: ${best.part.ref.summary} Write one medicine per entry, or check the name.`;
   return { ...best.o, decidedBy: best.part, warnings: [...(best.o.warnings ?? []), why] };
 }
 

@@ -254,6 +254,28 @@ describe("a wide on-time window never widens a rule's limit", () => {
   });
 });
 
+describe('a name that names two anticoagulants (or two weekly GLP-1 RAs): the strictest answer, and why', () => {
+  it.each([
+    // Dabigatran once daily (no make-up) must not get warfarin's same-day take-now.
+    { name: 'Pradaxa, not Coumadin', times: ['08:00'], now: '2026-03-02T21:00', action: 'skip', id: 'dabigatran-once-daily' },
+    { name: 'Coumadin, now Pradaxa', times: ['08:00'], now: '2026-03-02T21:00', action: 'skip', id: 'dabigatran-once-daily' },
+    // Rivaroxaban 15 mg twice daily mentioned with apixaban: never the two-tablet catch-up.
+    { name: 'Xarelto 15 mg (was Eliquis)', times: ['08:00', '20:00'], now: '2026-03-02T19:45', action: 'skip', id: 'apixaban' },
+    // Ozempic's 5 days vs Trulicity's 72 hours before the next dose (Monday 09:00 weekly; found Friday 10:00, 71 hours before the next).
+    { name: 'Ozempic (was Trulicity)', days: [1], times: ['09:00'], now: '2026-03-06T10:00', action: 'skip', id: 'dulaglutide-weekly' },
+  ])('$name at $now: $action ($id)', ({ now, action, id, ...spec }) => {
+    const a = one({ id: 'm', from: '2026-03-01', ...spec }, now);
+    expect(a).toMatchObject({ action, rule: { id } });
+    expect(a.warnings.join(' ')).toMatch(/cannot tell which it is and applies the strictest/);
+  });
+
+  it('one anticoagulant named twice (brand and ingredient) is one medicine: no warning', () => {
+    const a = one({ id: 'm', name: 'Pradaxa (dabigatran)', times: ['08:00'], from: '2026-03-01' }, '2026-03-02T21:00');
+    expect(a).toMatchObject({ action: 'skip', rule: { id: 'dabigatran-once-daily' } });
+    expect(a.warnings.join(' ')).not.toMatch(/strictest/);
+  });
+});
+
 describe('contraceptive pills meds does not know never get the general take-or-skip rule', () => {
   it('Yaz (drospirenone and ethinyl estradiol), two pills missed: the combined-pill rule with 7 days of extra contraception', () => {
     const r = regimen(NY, [med({ id: 'yaz', name: 'Yaz', times: ['21:00'], from: '2026-03-01' })], [entry(NY, 'yaz', '2026-03-01T21:00', '2026-03-01T21:00')]);
