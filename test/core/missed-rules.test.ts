@@ -276,6 +276,13 @@ describe('a name that names two anticoagulants (or two weekly GLP-1 RAs): the st
   });
 });
 
+describe('oral semaglutide (Rybelsus) once daily: no automatic take-now', () => {
+  it('Rybelsus 7 mg found 6 hours late: follow-plan, not the general rule', () => {
+    const a = one({ id: 'ryb', name: 'Rybelsus 7 mg', times: ['07:00'], from: '2026-03-02' }, '2026-03-02T13:00');
+    expect(a).toMatchObject({ action: 'follow-plan', rule: { id: 'semaglutide' } });
+  });
+});
+
 describe('contraceptive pills meds does not know never get the general take-or-skip rule', () => {
   it('Yaz (drospirenone and ethinyl estradiol), two pills missed: the combined-pill rule with 7 days of extra contraception', () => {
     const r = regimen(NY, [med({ id: 'yaz', name: 'Yaz', times: ['21:00'], from: '2026-03-01' })], [entry(NY, 'yaz', '2026-03-01T21:00', '2026-03-01T21:00')]);
