@@ -80,6 +80,7 @@ export interface Decider {
   ref: MissedRuleRef;
   notes: string[]; // the user's own advice text when it accompanies another instruction
   parts?: Decider[]; // strictest: the rules of a combination product's ingredients, the strictest answer wins
+  group?: string; // strictest: the rules' group ("antiretroviral", "anticoagulant", "glp1")
 }
 
 export interface Facts {
@@ -89,13 +90,14 @@ export interface Facts {
 }
 
 // A number ("2.5", "2,5", "1,000") and a mass unit, anywhere in the text: "Xarelto 2.5 mg", "2,5mg", "2.5 milligrams".
-const STRENGTH_RE = /(?<![\d.,])(\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:[.,]\d+)?)\s*(mg|milligrams?|mcg|micrograms?|\u00b5g|ug|g|grams?)(?![a-z])/gi;
+// A comma before exactly three digits is a thousands separator only after a leading 1-9: "0,350 mg" is a decimal comma.
+const STRENGTH_RE = /(?<![\d.,])([1-9]\d{0,2}(?:,\d{3})+(?![\d,])|\d+(?:[.,]\d+)?)\s*(mg|milligrams?|mcg|micrograms?|\u00b5g|ug|g|grams?)(?![a-z])/gi;
 
 const HAS_STRENGTH = new RegExp(STRENGTH_RE.source, 'i');
 
 function toMg(num: string, unit: string): number {
   // "1,000" is a thousands separator; "2,5" a decimal comma.
-  const n = /^\d{1,3}(?:,\d{3})+$/.test(num) ? +num.replace(/,/g, '') : +num.replace(',', '.');
+  const n = /^[1-9]\d{0,2}(?:,\d{3})+$/.test(num) ? +num.replace(/,/g, '') : +num.replace(',', '.');
   const u = unit.toLowerCase();
   if (u === 'mg' || u.startsWith('milligram')) return n;
   if (u === 'g' || u.startsWith('gram')) return n * 1000;
@@ -115,6 +117,9 @@ export function strengthMg(text: string | undefined): number | undefined {
   const before = text.slice(0, m.index).trimEnd();
   const after = text.slice(m.index! + m[0].length).trimStart();
   if (before.endsWith('/') || after.startsWith('/')) return undefined;
+  // A number right after another ("1 000 mg", "Noriday 28 350 micrograms"): a space as thousands separator or a
+  // pack size; either way not one amount per unit that meds can be sure of.
+  if (/\d[\s\u00a0\u202f]+$/.test(text.slice(0, m.index))) return undefined;
   return toMg(m[1]!, m[2]!);
 }
 
@@ -145,6 +150,7 @@ export function timesPerDay(p: Phase | undefined): number | undefined {
 
 function whenHolds(w: RuleWhen, f: Facts): boolean {
   if (w.timesPerDay !== undefined && f.timesPerDay !== w.timesPerDay) return false;
+  if (w.daily && !(f.timesPerDay !== undefined && f.timesPerDay >= 1)) return false;
   if (w.intervalDays && (f.intervalDays === undefined || f.intervalDays < w.intervalDays[0] || f.intervalDays > w.intervalDays[1])) return false;
   if (w.doseMg !== undefined && (f.doseMg === undefined || Math.abs(f.doseMg - w.doseMg) > 1e-9)) return false;
   if (w.maxDoseMg !== undefined && f.doseMg !== undefined && f.doseMg > w.maxDoseMg) return false;
@@ -199,10 +205,11 @@ function ruleDecider(r: MissedRule, facts: Facts): Decider | undefined {
 }
 
 /**
- * Rules of one group (antiretrovirals) combine: a product recognised by several
- * of its ingredients or brands gets every window its labels give, and the
- * strictest answer decides (a product containing rilpivirine never gets more
- * than rilpivirine's 12 hours). The group's fallback rule decides only when no
+ * Rules of one group (antiretrovirals; anticoagulants and weekly GLP-1 RAs, where
+ * a name naming two can only be a mistake or a note such as "switched from warfarin")
+ * combine: a medication recognised by several of them gets every answer, and the
+ * strictest decides (a product containing rilpivirine never gets more than
+ * rilpivirine's 12 hours; "Pradaxa, not Coumadin" once daily never gets warfarin's take-now). The group's fallback rule decides only when no
  * rule with a label window applies to this schedule.
  */
 function groupDecider(med: Medication, group: string, facts: Facts): Decider | undefined {
@@ -220,6 +227,7 @@ function groupDecider(med: Medication, group: string, facts: Facts): Decider | u
     params: {},
     notes: [],
     parts: windowed,
+    group,
     ref: { source: 'builtin', id: names, reference: windowed.map((d) => d.ref.reference).join('; '), kind: 'strictest', summary: `The strictest of: ${names}.` },
   };
 }
@@ -377,7 +385,11 @@ function strictest(ctx: Ctx, dec: Decider): Outcome | undefined {
   }
   if (!best) return undefined;
   const others = (dec.parts ?? []).filter((x) => x !== best!.part).map((x) => x.ref.id);
-  const why = `This product contains more than one antiretroviral with its own label window (${[best.part.ref.id, ...others].join(', ')}); meds applies the strictest, here ${best.part.ref.id}: ${best.part.ref.summary}`;
+  const ids = [best.part.ref.id, ...others].join(', ');
+  const why =
+    dec.group === 'antiretroviral'
+      ? `This product contains more than one antiretroviral with its own label window (${ids}); meds applies the strictest, here ${best.part.ref.id}: ${best.part.ref.summary}`
+      : `This medication's name or ingredients name more than one medicine with its own missed-dose rule (${ids}), so meds cannot tell which it is and applies the strictest, here ${best.part.ref.id}: ${best.part.ref.summary} Write one medicine per entry, or check the name.`;
   return { ...best.o, decidedBy: best.part, warnings: [...(best.o.warnings ?? []), why] };
 }
 
@@ -771,6 +783,39 @@ function factsFor(med: Medication, doses: DoseState[], i: number): Facts {
   };
 }
 
+/**
+ * How late a dose may be before its rule stops treating it as on time (Infinity: the rule sets no limit inside the
+ * on-time window; same-day rules are handled by `sameDayBound`).
+ */
+function ruleLimitMs(dec: Decider, doses: DoseState[], i: number): number {
+  const d = doses[i]!;
+  const p = dec.params;
+  const interval = d.nextAt !== undefined ? d.nextAt - d.at : undefined;
+  switch (dec.kind) {
+    case 'strictest':
+      return Math.min(...(dec.parts ?? []).map((x) => ruleLimitMs(x, doses, i)));
+    case 'pill-progestogen':
+      return (p.lateThresholdHours ?? 3) * HOUR;
+    case 'pill-combined':
+      return (p.missedAfterHours ?? 24) * HOUR;
+    case 'take-within': {
+      let within = p.withinHours !== undefined ? p.withinHours * HOUR : Infinity;
+      if (p.withinFractionOfInterval !== undefined && interval !== undefined) within = Math.min(within, interval * p.withinFractionOfInterval);
+      return p.withinExclusive ? within - 1 : within;
+    }
+    case 'before-next':
+      return interval === undefined ? Infinity : interval - (p.minBeforeNextHours ?? 0) * HOUR;
+    case 'general':
+    case 'general-leaflet':
+      // Skip when later than the grace and at least half the interval late.
+      return interval === undefined
+        ? Infinity
+        : Math.max((p.graceHours ?? GENERAL_RULE.params.graceHours) * HOUR, interval * (p.skipAtFractionOfInterval ?? GENERAL_RULE.params.skipAtFractionOfInterval) - 1);
+    default:
+      return Infinity;
+  }
+}
+
 /** Rules whose answer ends with the dose's calendar day (same-day, or take-within with `sameDay`). */
 function sameDayBound(dec: Decider): boolean {
   if (dec.kind === 'same-day') return true;
@@ -789,7 +834,15 @@ export function adviseMedication(regimen: Regimen, med: Medication, now: Millis,
   const w = windowOf(regimen.settings);
   const today = clock.dayOf(now);
   const entries = regimen.log.filter((e) => e.med === med.id);
-  const { doses } = assessMedication(med, entries, today - LOOKBACK_DAYS, today, now, clock, w);
+  const assessed = assessMedication(med, entries, today - LOOKBACK_DAYS, today, now, clock, w).doses;
+  // A dose still inside the on-time window (settings.window.late) but later than its rule allows is missed for that
+  // rule: a traditional progestogen-only pill 3.5 hours late under a 4-hour window needs the 48 hours of extra
+  // contraception, not "due". The user's window never widens a label's limit.
+  const doses = assessed.map((d, i) =>
+    d.status === 'due' && d.at < now && now - d.at > ruleLimitMs(resolveRule(regimen, med, factsFor(med, assessed, i)), assessed, i)
+      ? { ...d, status: 'missed' as const }
+      : d,
+  );
   const name = med.name ?? med.id;
   const words = new Words(clock, today);
   const trackingStart = trackingStartOf(regimen);

@@ -62,6 +62,7 @@ export interface RuleParams {
 /** Conditions on the schedule or strength; every given one must hold. */
 export interface RuleWhen {
   timesPerDay?: number; // doses per day of a daily schedule (every 12 h counts as 2)
+  daily?: boolean; // true: any schedule of one or more doses every day (every 12 h, 3 times a day...), nothing sparser
   intervalDays?: [number, number]; // elapsed days from the missed dose to the next one, inclusive range
   doseMg?: number; // strength x units per dose
   maxDoseMg?: number; // holds when the strength is unknown

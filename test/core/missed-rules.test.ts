@@ -60,6 +60,19 @@ describe('antiretrovirals: each label window, recognised by brand and by any ing
     expect(a.rule.reference).toBeTruthy();
   });
 
+  it.each([
+    // A long-acting injection every month (cabotegravir, Vocabria/Rekambys): never an automatic skip 13 hours late.
+    { name: 'Vocabria/Rekambys injection', monthDays: [1], times: ['09:00'], from: '2026-01-01', now: '2026-03-02T12:00' },
+    { name: 'cabotegravir', days: [1], times: ['09:00'], from: '2026-01-01', now: '2026-03-03T08:00' },
+    // Every other day, a once-daily window product (Biktarvy) or one without a window (Truvada).
+    { name: 'Biktarvy', everyHours: 48, from: '2026-03-01T09:00', now: '2026-03-04T08:00' },
+    { name: 'Truvada', everyHours: 48, from: '2026-03-01T09:00', now: '2026-03-04T08:00' },
+  ])('$name on a schedule that is not every day: follow-plan, not the daily 12-hour skip', ({ now, ...spec }) => {
+    const a = one({ id: 'arv', ...spec }, now);
+    expect(a).toMatchObject({ action: 'follow-plan', rule: { id: 'antiretroviral' } });
+    expect(a.message).toContain('HIV clinic');
+  });
+
   it('says why a combination gets the strictest window', () => {
     const a = one({ id: 'arv', name: 'Juluca', times: ['09:00'] }, '2026-03-02T20:00');
     expect(a.takeBy).toBe(at(NY, '2026-03-02T21:00'));
@@ -80,6 +93,12 @@ describe('strength: read from strength, name or ingredients, in the spellings pe
     ['350 micrograms', 0.35],
     ['5 mg/5 mL', undefined],
     ['50 mg/200 mg/25 mg', undefined],
+    // A decimal comma before three digits: 0,350 mg is 350 micrograms, not 350 mg.
+    ['0,350 mg', 0.35],
+    ['norethisterone 0,350 MG', 0.35],
+    // A space as thousands separator, or a pack size before the strength: not one sure amount.
+    ['1 000 mg', undefined],
+    ['Noriday 28 350 micrograms', undefined],
     ['Xarelto', undefined],
   ])('%s -> %s mg', (text, mg) => expect(strengthMg(text)).toBe(mg));
 
@@ -197,6 +216,85 @@ describe('combined pill: one advice, never three pills in a day; the pack positi
     const a = only(r, NY, at(NY, '2026-03-04T22:00'), 'pill');
     expect(a.slot).toBe('2026-03-03T21:00');
     expect(a.warnings).toEqual(['You are still protected; no extra contraception is needed.']);
+  });
+});
+
+describe('traditional progestogen-only pill: the strength spelling never takes it out of its 3-hour rule', () => {
+  it.each([
+    { strength: '0,350 mg' },
+    { strength: '350 micrograms' },
+    { strength: '1 000 micrograms' },
+    { name: 'Noriday 28 350 micrograms' },
+  ])('Noriday $strength$name, 5 hours late: one pill now and 48 hours of extra contraception', (spec) => {
+    const a = one({ id: 'pop', name: 'Noriday', ...spec, times: ['09:00'], from: '2026-03-02' }, '2026-03-02T14:00');
+    expect(a).toMatchObject({ action: 'take-now', rule: { id: 'pill-progestogen-traditional' } });
+    expect(a.warnings.join(' ')).toContain('48 hours');
+  });
+});
+
+describe("a wide on-time window never widens a rule's limit", () => {
+  const wide = { lateMs: 20 * HOUR };
+  it.each([
+    // Traditional POP, 3 hours: on time at 09:00 + 3 h, after that one pill and 48 hours of extra contraception.
+    { name: 'Noriday', now: '2026-03-02T12:00', advice: false },
+    { name: 'Noriday', now: '2026-03-02T12:01', advice: true, action: 'take-now', id: 'pill-progestogen-traditional', warn: '48 hours' },
+    { name: 'Cerelle', now: '2026-03-02T21:00', advice: false },
+    { name: 'Cerelle', now: '2026-03-02T21:01', advice: true, action: 'take-now', id: 'pill-desogestrel', warn: '48 hours' },
+    // Rilpivirine, 12 hours; Biktarvy, 18 hours or more.
+    { name: 'Edurant', now: '2026-03-02T21:01', advice: true, action: 'skip', id: 'antiretroviral-rilpivirine' },
+    { name: 'Biktarvy', now: '2026-03-03T02:59', advice: false },
+    { name: 'Biktarvy', now: '2026-03-03T03:00', advice: true, action: 'skip', id: 'antiretroviral-bictegravir' },
+  ])('$name at 09:00, window 20 h, at $now: advice $advice $action', ({ name, now, advice, action, id, warn }) => {
+    const r = regimen(NY, [med({ id: 'm', name, times: ['09:00'], from: '2026-03-02' })], [], wide);
+    const got = advise(r, NY, at(NY, now));
+    if (!advice) return expect(got).toEqual([]);
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ action, rule: { id } });
+    if (warn) expect(got[0]!.warnings.join(' ')).toContain(warn);
+  });
+});
+
+describe('a name that names two anticoagulants (or two weekly GLP-1 RAs): the strictest answer, and why', () => {
+  it.each([
+    // Dabigatran once daily (no make-up) must not get warfarin's same-day take-now.
+    { name: 'Pradaxa, not Coumadin', times: ['08:00'], now: '2026-03-02T21:00', action: 'skip', id: 'dabigatran-once-daily' },
+    { name: 'Coumadin, now Pradaxa', times: ['08:00'], now: '2026-03-02T21:00', action: 'skip', id: 'dabigatran-once-daily' },
+    // Rivaroxaban 15 mg twice daily mentioned with apixaban: never the two-tablet catch-up.
+    { name: 'Xarelto 15 mg (was Eliquis)', times: ['08:00', '20:00'], now: '2026-03-02T19:45', action: 'skip', id: 'apixaban' },
+    // Ozempic's 5 days vs Trulicity's 72 hours before the next dose (Monday 09:00 weekly; found Friday 10:00, 71 hours before the next).
+    { name: 'Ozempic (was Trulicity)', days: [1], times: ['09:00'], now: '2026-03-06T10:00', action: 'skip', id: 'dulaglutide-weekly' },
+  ])('$name at $now: $action ($id)', ({ now, action, id, ...spec }) => {
+    const a = one({ id: 'm', from: '2026-03-01', ...spec }, now);
+    expect(a).toMatchObject({ action, rule: { id } });
+    expect(a.warnings.join(' ')).toMatch(/cannot tell which it is and applies the strictest/);
+  });
+
+  it('one anticoagulant named twice (brand and ingredient) is one medicine: no warning', () => {
+    const a = one({ id: 'm', name: 'Pradaxa (dabigatran)', times: ['08:00'], from: '2026-03-01' }, '2026-03-02T21:00');
+    expect(a).toMatchObject({ action: 'skip', rule: { id: 'dabigatran-once-daily' } });
+    expect(a.warnings.join(' ')).not.toMatch(/strictest/);
+  });
+});
+
+describe('oral semaglutide (Rybelsus) once daily: no automatic take-now', () => {
+  it('Rybelsus 7 mg found 6 hours late: follow-plan, not the general rule', () => {
+    const a = one({ id: 'ryb', name: 'Rybelsus 7 mg', times: ['07:00'], from: '2026-03-02' }, '2026-03-02T13:00');
+    expect(a).toMatchObject({ action: 'follow-plan', rule: { id: 'semaglutide' } });
+  });
+});
+
+describe('contraceptive pills meds does not know never get the general take-or-skip rule', () => {
+  it('Yaz (drospirenone and ethinyl estradiol), two pills missed: the combined-pill rule with 7 days of extra contraception', () => {
+    const r = regimen(NY, [med({ id: 'yaz', name: 'Yaz', times: ['21:00'], from: '2026-03-01' })], [entry(NY, 'yaz', '2026-03-01T21:00', '2026-03-01T21:00')]);
+    const a = only(r, NY, at(NY, '2026-03-05T08:00'), 'yaz');
+    expect(a).toMatchObject({ action: 'take-now', rule: { id: 'combined-pill' } });
+    expect(a.warnings).toContain('Use extra contraception, such as condoms, for the next 7 days.');
+  });
+
+  it.each(['Lo Loestrin (birth control)', 'contraceptive pill', 'Sprintec oral contraceptive'])('%s: follow-plan, with the leaflet and emergency contraception named', (name) => {
+    const a = one({ id: 'p', name, times: ['21:00'], from: '2026-03-01' }, '2026-03-03T08:00');
+    expect(a).toMatchObject({ action: 'follow-plan', rule: { id: 'contraceptive-unrecognised' } });
+    expect(a.message).toContain('emergency contraception');
   });
 });
 

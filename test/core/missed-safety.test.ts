@@ -25,6 +25,7 @@ const NAMES = [
   'Tresiba', 'Biktarvy', 'Edurant', 'Odefsey', 'Juluca', 'Tivicay', 'Prezista', 'Pifeltro', 'Truvada', 'Isentress', 'Genvoya',
   'warfarin', 'Eliquis', 'Xarelto', 'Pradaxa', 'Lixiana', 'lamotrigine', 'Keppra', 'Tresiba', 'Microgynon', 'Cerazette',
   'Slynd', 'Noriday', 'levothyroxine', 'Fosamax', 'Actonel', 'Ozempic', 'Trulicity', 'Mounjaro', 'methotrexate', 'metformin',
+  'Pradaxa, not Coumadin', 'Xarelto (was Eliquis)', 'Ozempic (was Trulicity)', 'Yaz', 'Vocabria', 'Rybelsus', 'birth control pill',
 ];
 const STRENGTHS = [undefined, '2.5 mg', '2,5mg', '2.5 milligrams', '15 mg', '15mg', '20 mg', '110 mg', '10 mg', '70 mg'];
 const ZONES = ['America/New_York', 'Europe/London', 'Australia/Lord_Howe'];
@@ -60,6 +61,7 @@ const scenario = fc.record({
   taken: fc.array(fc.boolean(), { minLength: 60, maxLength: 60 }),
   nowMinutes: fc.integer({ min: 3 * 24 * 60, max: 14 * 24 * 60 }),
   waking: fc.option(fc.tuple(fc.integer({ min: 4 * 60, max: 10 * 60 }), fc.integer({ min: 20 * 60, max: 24 * 60 - 1 }))),
+  lateHours: fc.constantFrom(2, 2, 4, 8, 20), // settings.window.late: a wide on-time window must never widen a rule
 });
 
 describe('missed-dose advice is never unsafe (property)', () => {
@@ -86,7 +88,7 @@ describe('missed-dose advice is never unsafe (property)', () => {
           }
         }
         const now = clock.startOfDay(START) + s.nowMinutes * 60_000;
-        const r = regimen(clock, [m], log.filter((e) => e.at <= now));
+        const r = regimen(clock, [m], log.filter((e) => e.at <= now), { lateMs: s.lateHours * HOUR });
         if (s.waking) r.patient.routine = { wake: s.waking[0], bed: s.waking[1] };
         const advice = adviseMissed(r, now, clock);
         const active = advice.filter((a) => a.action === 'take-now' || a.action === 'take-next-morning');
@@ -97,6 +99,11 @@ describe('missed-dose advice is never unsafe (property)', () => {
           if (doubles) expect(DOUBLE_ALLOWED.has(a.rule.id), `double dose from ${a.rule.id}`).toBe(true);
           if (a.action === 'take-next-morning' && rule?.kind === 'interval-min-gap' && a.nextDoseAt !== undefined)
             expect(a.nextDoseAt - a.takeAt!, 'injections closer than the gap').toBeGreaterThanOrEqual((rule.params.minGapHours ?? 8) * HOUR);
+          // An antiretroviral taken less often than daily (a long-acting injection) is never skipped automatically.
+          if (a.rule.id.startsWith('antiretroviral') && a.action === 'skip' && a.nextDoseAt !== undefined)
+            expect(a.nextDoseAt - a.scheduledAt, 'antiretroviral skip on a sparse schedule').toBeLessThanOrEqual(1.5 * DAY);
+          // The contraceptive wording never goes missing: a pill rule past its limit warns, an unknown pill gets follow-plan.
+          if (a.rule.id === 'contraceptive-unrecognised') expect(a.action).toBe('follow-plan');
           if (a.action !== 'take-now') continue;
           expect(a.takeBy === undefined || now <= a.takeBy, 'take-now past takeBy').toBe(true);
           if (!doubles && a.nextDoseAt !== undefined) expect(now < a.nextDoseAt, 'take-now at or after the next dose').toBe(true);

@@ -71,4 +71,19 @@ describe('meds missed --json: the reported unsafe cases', () => {
     expect(a.warnings).toContain('Use extra contraception, such as condoms, for the next 7 days.');
     expect(a.warnings.join(' ')).toContain('emergency contraception');
   });
+
+  it('a traditional progestogen-only pill 3 h 30 late under a 4-hour on-time window: extra contraception, in missed and today', () => {
+    const yaml = 'settings: { window: { late: 4h } }\nmedications:\n  - { id: pop, name: Noriday, schedule: { times: ["09:00"], from: 2026-03-02 } }\n';
+    const r = missed(yaml, '2026-03-02T12:30');
+    expect(r.code).toBe(1);
+    expect(r.advice).toHaveLength(1);
+    expect(r.advice[0]).toMatchObject({ action: 'take-now', rule: { id: 'pill-progestogen-traditional' } });
+    expect(r.advice[0]!.warnings.join(' ')).toContain('48 hours');
+    const t = meds(['--file', r.file, '--now', '2026-03-02T12:30', 'today', '--json']);
+    expect(t.code).toBe(0);
+    const dose = JSON.parse(t.stdout).doses[0];
+    expect(dose.advice).toMatchObject({ action: 'take-now' });
+    expect(dose.advice.message).toContain('Take one pill now');
+    expect(read(r.file)).toBe(r.before);
+  });
 });

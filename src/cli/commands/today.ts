@@ -28,7 +28,8 @@ export async function run(ctx: Ctx, _args: string[], opts: { date?: string }): P
   // Advice beside each missed dose that still matters (its next dose has not come).
   const advice = new Map<string, { action: string; message: string }>();
   for (const m of meds) {
-    if (!m.doses.some((d) => d.status === 'missed')) continue;
+    // A dose still in its on-time window may already be past its rule's limit (a progestogen-only pill 3 h late).
+    if (!m.doses.some((d) => d.status === 'missed' || (d.status === 'due' && d.at < now))) continue;
     // One assessment per medication; a piece of advice may also answer other missed slots (two tablets at once).
     for (const a of adviseMedication(regimen, m.med, now, clock)) {
       for (const slot of [a.slot, ...(a.covers ?? [])]) advice.set(`${m.med.id} ${slot}`, { action: a.action, message: a.message });
