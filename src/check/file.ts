@@ -1,0 +1,108 @@
+/**
+ * One regimen file through `meds check`: read by the store's one load path (src/store/load.ts),
+ * validated by src/model/validate.ts, reviewed by the pure checks (src/core/check/), and every
+ * problem turned into a finding with its line and column. Never throws for a bad file: an
+ * unreadable or invalid file is a finding of its own, so one bad file never stops a run. Never
+ * writes anything.
+ */
+import { MedsError, type Problem } from '../errors.js';
+import { Clock } from '../core/time.js';
+import { loadRegimen, docLocator, type ReadLoaded } from '../store/load.js';
+import { supplyLogFrom } from '../core/supply.js';
+import type { Regimen } from '../model/types.js';
+import type { Locate } from '../model/validate.js';
+import type { FileResult, Finding, RawFinding } from '../core/check/finding.js';
+import { reviewRegimen, REVIEW_DAYS, type Knowledge } from '../core/check/review.js';
+
+export interface FileCheckOptions {
+  /** --now / $MEDS_NOW as written (read in each file's zone), else the real clock. */
+  nowText?: string;
+  /** Run the clinical review (a path was named); without it only the file's own checks. */
+  review: boolean;
+  knowledge: Knowledge;
+}
+
+/** The run's instant in this file's zone. */
+function nowIn(clock: Clock, nowText: string | undefined): number {
+  return (nowText !== undefined ? clock.parse(nowText) : undefined) ?? Date.now();
+}
+
+/** The earliest log entry the review reads: 90 days of adherence, and what the supply projection needs. */
+function logFrom(opts: FileCheckOptions) {
+  return (regimen: Regimen): number => {
+    const clock = new Clock(regimen.patient.timezone);
+    const now = nowIn(clock, opts.nowText);
+    const from = clock.startOfDay(clock.dayOf(now) - REVIEW_DAYS - 1);
+    return Math.min(from, supplyLogFrom(regimen, now, clock));
+  };
+}
+
+export function problemFinding(file: string, p: Problem): Finding {
+  return {
+    code: `file.${p.code}`,
+    severity: p.severity,
+    file,
+    line: p.pos?.line ?? null,
+    column: p.pos?.col ?? null,
+    meds: [],
+    message: p.message,
+    action: p.hint ?? (p.severity === 'error' ? 'correct the file (docs/format.md); meds cannot read it until then' : 'correct the file (docs/format.md)'),
+    source: 'meds file format (docs/format.md, schema/meds.schema.json)',
+  };
+}
+
+const byPosition = (a: Finding, b: Finding) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+
+export function checkFile(file: string, opts: FileCheckOptions): FileResult {
+  let loaded: ReadLoaded;
+  try {
+    loaded = loadRegimen(file, opts.review ? { logFrom: logFrom(opts) } : {});
+  } catch (err) {
+    if (err instanceof MedsError) {
+      if (err.problems?.length) return { file, findings: err.problems.map((p) => problemFinding(file, p)).sort(byPosition) };
+      return { file, findings: [unreadable(file, err.message, err.hint)] };
+    }
+    // A defect of meds, not of the file: still one finding, and the run goes on.
+    return { file, findings: [unreadable(file, `internal error while checking: ${(err as Error)?.message ?? String(err)}`, 'please report this to the meds maintainers', 'file.internal')] };
+  }
+  const findings = loaded.warnings.map((p) => problemFinding(file, p));
+  if (opts.review) {
+    const clock = new Clock(loaded.regimen.patient.timezone);
+    const now = nowIn(clock, opts.nowText);
+    const raw = reviewRegimen(loaded.regimen, loaded.value, now, clock, opts.knowledge);
+    if (raw.length) {
+      const locate = locator(loaded, file);
+      for (const r of raw) findings.push(located(file, r, locate));
+    }
+  }
+  return { file, findings: findings.sort(byPosition) };
+}
+
+function unreadable(file: string, message: string, hint: string | undefined, code = 'file.unreadable'): Finding {
+  return { code, severity: 'error', file, line: null, column: null, meds: [], message, action: hint ?? 'check that the path names a readable regimen file', source: 'meds' };
+}
+
+/**
+ * Key paths to positions: a log entry by the line the loader recorded (its `{` after "- "), the
+ * rest by the document of the file's head (parsed only now, when there is something to place).
+ */
+function locator(loaded: ReadLoaded, file: string): Locate {
+  let head: Locate | undefined;
+  const byIndex = new Map<number, number>();
+  for (const e of loaded.regimen.log) if (e.line !== undefined) byIndex.set(e.index, e.line);
+  const col = (loaded.logBlock?.indent.length ?? 2) + 3;
+  return (path) => {
+    if (path[0] === 'log' && typeof path[1] === 'number' && loaded.logBlock) {
+      const line = byIndex.get(path[1]);
+      if (line !== undefined) return { file, line, col };
+    }
+    head ??= docLocator(loaded.doc, loaded.lineCounter, file);
+    return head(path);
+  };
+}
+
+function located(file: string, r: RawFinding, locate: Locate): Finding {
+  const pos = r.at.length ? locate(r.at) : undefined;
+  return { code: r.code, severity: r.severity, file, line: pos?.line ?? null, column: pos?.col ?? null, meds: r.meds, message: r.message, action: r.action, source: r.source };
+}
+
