@@ -17,7 +17,7 @@ medications:
     name: Metformin
     strength: 500 mg
     dose: 1
-    schedule: { times: ["08:00", "18:00"] }
+    schedule: { times: ["08:00", "18:00"], from: 2026-03-08 }
 log:
   - { at: 2026-03-08T08:03-04:00, med: metformin, for: 2026-03-08T08:00, status: taken }
 `;

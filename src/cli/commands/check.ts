@@ -13,6 +13,7 @@ import { addToSummary, checkSink, CHECK_FORMATS, newSummary, type CheckFormat } 
 import { problemFinding } from '../../check/file.js';
 import { checkPaths } from '../../check/sources.js';
 import { runCheck } from '../../check/run.js';
+import { knowledgeOf } from '../../check/knowledge.js';
 import { availableParallelism } from 'node:os';
 
 interface CheckOpts {
@@ -59,7 +60,7 @@ export async function run(ctx: Ctx, args: string[], opts: CheckOpts): Promise<nu
   }
 
   const sink = checkSink(format, ctx.out);
-  await runCheck(checkPaths(args), { review: true, nowText: ctx.nowText, jobs, knowledge: {} }, (r) => take(r, sink));
+  await runCheck(checkPaths(args), { review: true, nowText: ctx.nowText, jobs, knowledge: knowledgeOf() }, (r) => take(r, sink));
   summary.elapsedMs = Math.round(performance.now() - started);
   sink.end(summary);
   return failed ? EXIT.attention : EXIT.ok;

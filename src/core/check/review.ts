@@ -7,16 +7,29 @@ import type { Millis, Regimen } from '../../model/types.js';
 import type { Clock } from '../time.js';
 import type { RawFinding } from './finding.js';
 import { fileChecks } from './file-checks.js';
+import { reviewContext, type Knowledge } from './context.js';
+import { dosingChecks } from './dosing.js';
+import { interactionChecks, separationChecks } from './interactions.js';
+import { allergyChecks, olderAdultChecks } from './patient.js';
+import { adherenceChecks } from './adherence.js';
+import { conditionChecks } from './user-rules.js';
+
+export type { Knowledge };
 
 /** Days of log the adherence checks look back over. */
 export const REVIEW_DAYS = 90;
 
-/** What the checks know: the bundled drug data and the pharmacist's own rules, indexed. */
-export interface Knowledge {
-  /** Codes the checks must not report (--ignore), or undefined; codes to report only (--only). */
-  readonly placeholder?: never;
-}
-
-export function reviewRegimen(regimen: Regimen, head: Readonly<Record<string, unknown>> | null, now: Millis, clock: Clock, _k: Knowledge): RawFinding[] {
-  return [...fileChecks(regimen, head, now)];
+export function reviewRegimen(regimen: Regimen, head: Readonly<Record<string, unknown>> | null, now: Millis, clock: Clock, k: Knowledge): RawFinding[] {
+  const c = reviewContext(regimen, now, clock, k);
+  const { rules, user } = k;
+  return [
+    ...fileChecks(regimen, head, now),
+    ...dosingChecks(c),
+    ...interactionChecks(c, user ? [...rules.interactions, ...user.interactions] : rules.interactions),
+    ...separationChecks(c, user ? [...rules.separations, ...user.separations] : rules.separations, rules.takeFirst),
+    ...allergyChecks(c, rules.allergies),
+    ...olderAdultChecks(c, rules.olderAdults.items, rules.olderAdults.ageAtLeast, rules.olderAdults.source),
+    ...adherenceChecks(c, REVIEW_DAYS),
+    ...(user ? conditionChecks(c, user.conditions) : []),
+  ];
 }
