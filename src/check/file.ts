@@ -6,6 +6,7 @@
  * writes anything.
  */
 import { MedsError, type Problem } from '../errors.js';
+import { medicationPositions, readHead, type ItemPositions } from './locate.js';
 import { Clock } from '../core/time.js';
 import { loadRegimen, docLocator, type ReadLoaded } from '../store/load.js';
 import { supplyLogFrom } from '../core/supply.js';
@@ -20,6 +21,11 @@ export interface FileCheckOptions {
   /** Run the clinical review (a path was named); without it only the file's own checks. */
   review: boolean;
   knowledge: Knowledge;
+  /**
+   * The straightforward way, for tests to compare with: the whole file parsed by yaml, and every
+   * position from its document.
+   */
+  straightforward?: boolean;
 }
 
 /** The run's instant in this file's zone. */
@@ -56,7 +62,7 @@ const byPosition = (a: Finding, b: Finding) => (a.line ?? 0) - (b.line ?? 0) || 
 export function checkFile(file: string, opts: FileCheckOptions): FileResult {
   let loaded: ReadLoaded;
   try {
-    loaded = loadRegimen(file, opts.review ? { logFrom: logFrom(opts) } : {});
+    loaded = loadRegimen(file, { ...(opts.review ? { logFrom: logFrom(opts) } : {}), full: opts.straightforward });
   } catch (err) {
     if (err instanceof MedsError) {
       if (err.problems?.length) return { file, findings: err.problems.map((p) => problemFinding(file, p)).sort(byPosition) };
@@ -71,7 +77,7 @@ export function checkFile(file: string, opts: FileCheckOptions): FileResult {
     const now = nowIn(clock, opts.nowText);
     const raw = reviewRegimen(loaded.regimen, loaded.value, now, clock, opts.knowledge);
     if (raw.length) {
-      const locate = locator(loaded, file);
+      const locate = locator(loaded, file, !opts.straightforward);
       for (const r of raw) findings.push(located(file, r, locate));
     }
   }
@@ -86,8 +92,9 @@ function unreadable(file: string, message: string, hint: string | undefined, cod
  * Key paths to positions: a log entry by the line the loader recorded (its `{` after "- "), the
  * rest by the document of the file's head (parsed only now, when there is something to place).
  */
-function locator(loaded: ReadLoaded, file: string): Locate {
+function locator(loaded: ReadLoaded, file: string, fast: boolean): Locate {
   let head: Locate | undefined;
+  let meds: ItemPositions[] | undefined | null = fast ? undefined : null;
   const byIndex = new Map<number, number>();
   for (const e of loaded.regimen.log) if (e.line !== undefined) byIndex.set(e.index, e.line);
   const col = (loaded.logBlock?.indent.length ?? 2) + 3;
@@ -95,6 +102,15 @@ function locator(loaded: ReadLoaded, file: string): Locate {
     if (path[0] === 'log' && typeof path[1] === 'number' && loaded.logBlock) {
       const line = byIndex.get(path[1]);
       if (line !== undefined) return { file, line, col };
+    }
+    if (path[0] === 'medications' && typeof path[1] === 'number' && path.length <= 3 && meds !== null) {
+      if (meds === undefined) {
+        const text = readHead(file);
+        meds = (text !== undefined ? medicationPositions(text, file) : undefined) ?? null;
+      }
+      const item = meds?.[path[1]];
+      const pos = path.length === 2 ? item?.pos : item?.values.get(String(path[2]));
+      if (pos) return pos;
     }
     head ??= docLocator(loaded.doc, loaded.lineCounter, file);
     return head(path);

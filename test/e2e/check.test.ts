@@ -160,3 +160,90 @@ describe('meds check with no path: the own file, as before', () => {
     expect(meds(['--file', f, 'check', '--fail-on', 'warning']).code).toBe(1);
   });
 });
+
+describe('meds check --rules FILE', () => {
+  const RULES = `rules: 1
+classes:
+  glp1: { name: GLP-1 receptor agonists }
+drugs:
+  - { ingredient: semaglutide, brands: [Ozempic], classes: [glp1] }
+maxDoses:
+  - { ingredient: metformin, mg: 800, source: "practice policy for reduced kidney function" }
+interactions:
+  - code: local.glp1-sulfonylurea
+    severity: warning
+    a: [class:glp1]
+    b: [class:sulfonylurea]
+    message: "{a} with {b}: more hypoglycemia"
+    action: lower the sulfonylurea
+    source: practice policy
+conditions:
+  - code: local.diabetes-review
+    severity: info
+    when: { condition: type 2 diabetes }
+    message: annual diabetes medication review
+    action: book it
+    source: practice policy
+`;
+  const PATIENT = CLEAN.replace('  timezone: America/New_York\n', '  timezone: America/New_York\n  conditions: [Type 2 diabetes]\n').replace(
+    'log:\n',
+    '  - { id: ozempic, name: Ozempic, strength: 1 mg, dose: 1, schedule: { times: ["08:00"], from: 2026-03-08 } }\n  - { id: glipizide, strength: 5 mg, dose: 1, schedule: { times: ["07:30"], from: 2026-03-08 } }\nlog:\n',
+  );
+  const setup = (rules: string) => {
+    const d = tempDir();
+    writeFileSync(join(d, 'rules.yaml'), rules);
+    writeFileSync(join(d, 'p.yaml'), PATIENT);
+    return d;
+  };
+
+  it('adds drugs, classes, a maximum dose, a pair and a condition, checked like the bundled ones', () => {
+    const d = setup(RULES);
+    const r = check([join(d, 'p.yaml'), '--rules', join(d, 'rules.yaml'), '--format', 'ndjson']);
+    const codes = ndjson(r.stdout)[0].findings.map((f: any) => f.code);
+    expect(codes).toEqual(expect.arrayContaining(['local.glp1-sulfonylurea', 'local.diabetes-review', 'dose.max-daily']));
+    const max = ndjson(r.stdout)[0].findings.find((f: any) => f.code === 'dose.max-daily');
+    expect(max.message).toContain('metformin: 1000 mg a day scheduled');
+    expect(max.source).toContain('practice policy for reduced kidney function');
+    // Without the rules file none of them.
+    const plain = ndjson(check([join(d, 'p.yaml'), '--format', 'ndjson']).stdout)[0].findings.map((f: any) => f.code);
+    expect(plain.filter((c: string) => c.startsWith('local.') || c === 'dose.max-daily')).toEqual([]);
+  });
+
+  it.each([
+    ['an unknown class', RULES.replace('b: [class:sulfonylurea]', 'b: [class:sulfonylureas]'), 12, 9, /no class `sulfonylureas`.*\n(.*\n)*  hint: did you mean `sulfonylurea`\?/],
+    ['a YAML syntax error', RULES.replace('  glp1: { name: GLP-1 receptor agonists }', '  glp1: { name: GLP-1 receptor agonists'), 4, 1, /YAML/],
+    ['a code of meds\'s own', RULES.replace('code: local.glp1-sulfonylurea', 'code: ddi.mine'), 9, 11, /is a code of meds's own checks/],
+    ['a missing key', RULES.replace('    action: lower the sulfonylurea\n', ''), 9, 5, /missing `action`/],
+    ['a bad severity', RULES.replace('severity: warning', 'severity: severe'), 10, 15, /is not one of error, warning, info/],
+  ])('%s: exit 2 with file:line:column, nothing checked', (_name, rules, line, col, message) => {
+    const d = setup(rules);
+    const r = check([join(d, 'p.yaml'), '--rules', join(d, 'rules.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^meds: error: .*rules\.yaml is not a valid rules file: /);
+    expect(r.stderr).toContain(`at ${join(d, 'rules.yaml')}:${line}:${col}\n`);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('a rules file that does not exist: exit 2', () => {
+    const r = check(['.', '--rules', join(tempDir(), 'nope.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot read the rules file/);
+  });
+});
+
+describe('meds check on worker threads', () => {
+  it('--jobs 2 gives the same results, in the same order, as --jobs 1, a bad file among 60 included', () => {
+    const d = tempDir();
+    const example = readFileSync(join(ROOT, 'test/fixtures/example.yaml'), 'utf8');
+    for (let i = 0; i < 60; i++) writeFileSync(join(d, `f${String(i).padStart(2, '0')}.yaml`), i === 37 ? BAD : i % 3 ? example : FUTURE);
+    const untimed = (s: string) => s.replace(/"elapsedMs":\d+/, '"elapsedMs":0');
+    const one = check([d, '--format', 'ndjson', '--jobs', '1']);
+    const two = check([d, '--format', 'ndjson', '--jobs', '2']);
+    expect(two.code).toBe(1);
+    expect(untimed(two.stdout)).toBe(untimed(one.stdout));
+    const rows = ndjson(two.stdout);
+    expect(rows).toHaveLength(61);
+    expect(rows[37].findings[0]).toMatchObject({ code: 'file.time', line: 6, column: 25 });
+  });
+});

@@ -14,6 +14,7 @@ import { problemFinding } from '../../check/file.js';
 import { checkPaths } from '../../check/sources.js';
 import { runCheck } from '../../check/run.js';
 import { knowledgeOf } from '../../check/knowledge.js';
+import { loadRules } from '../../check/rules-file.js';
 import { availableParallelism } from 'node:os';
 
 interface CheckOpts {
@@ -32,6 +33,10 @@ export async function run(ctx: Ctx, args: string[], opts: CheckOpts): Promise<nu
   const keep = codeFilter(opts.only, opts.ignore);
   const jobs = opts.jobs === undefined ? availableParallelism() : parsePositiveInt(opts.jobs, '--jobs');
   if (jobs > 256) throw usageError('bad-number', `--jobs ${opts.jobs} is more than 256`);
+
+  // A rules file is read before anything is checked: an invalid one is bad usage (exit 2) with its position.
+  const user = opts.rules !== undefined ? loadRules(opts.rules) : undefined;
+  if (user) warnProblems(ctx, user.warnings);
 
   const summary = newSummary();
   let failed = false;
@@ -60,7 +65,7 @@ export async function run(ctx: Ctx, args: string[], opts: CheckOpts): Promise<nu
   }
 
   const sink = checkSink(format, ctx.out);
-  await runCheck(checkPaths(args), { review: true, nowText: ctx.nowText, jobs, knowledge: knowledgeOf() }, (r) => take(r, sink));
+  await runCheck(checkPaths(args), { review: true, nowText: ctx.nowText, jobs, knowledge: knowledgeOf(user?.rules), rulesFile: opts.rules }, (r) => take(r, sink));
   summary.elapsedMs = Math.round(performance.now() - started);
   sink.end(summary);
   return failed ? EXIT.attention : EXIT.ok;

@@ -5,6 +5,7 @@
  */
 import type { RawFinding } from './finding.js';
 import { adherence } from '../adherence.js';
+import { columnsOf } from '../doses.js';
 import { supplyStatuses } from '../supply.js';
 import { formatDay } from '../time.js';
 import { label, type ReviewContext } from './context.js';
@@ -17,7 +18,9 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? '
 export function adherenceChecks(c: ReviewContext, days: number): RawFinding[] {
   const out: RawFinding[] = [];
   const { regimen, now, clock, today } = c;
-  const report = adherence(regimen, today - days + 1, today, now, clock);
+  // (The log as columns once, for both periods.)
+  const log = columnsOf(regimen.log, regimen.medications);
+  const report = adherence(regimen, today - days + 1, today, now, clock, { log });
   const byId = new Map(regimen.medications.map((m) => [m.id, m]));
   for (const m of report.medications) {
     const med = byId.get(m.med)!;
@@ -34,8 +37,9 @@ export function adherenceChecks(c: ReviewContext, days: number): RawFinding[] {
 
   const hr = c.k.rules.highRiskMissed;
   const highRisk = c.active.filter((a) => hr.classes.some((k) => a.drugs.classes.has(k)));
+  const recent = highRisk.length ? new Map(adherence(regimen, today - hr.days + 1, today, now, clock, { log }).medications.map((m) => [m.med, m])) : undefined;
   for (const { med, drugs } of highRisk) {
-    const r = adherence(regimen, today - hr.days + 1, today, now, clock, { med: med.id }).medications[0];
+    const r = recent!.get(med.id);
     if (!r || r.missed === 0) continue;
     const cls = hr.classes.filter((k) => drugs.classes.has(k)).map((k) => c.k.index.classes.get(k)?.name ?? k).join(', ');
     out.push({ code: hr.code, severity: hr.severity, at: ['medications', med.index], meds: [med.id], message: `${label(med)} (${cls}): ${r.missed} missed dose${r.missed === 1 ? '' : 's'} in the last ${hr.days} days`, action: 'contact the patient: ask what happened and go over what to do about a missed dose (meds missed shows the rule for this medication)', source: hr.source });
