@@ -47,7 +47,7 @@ const POOL = [
   ['Diphenhydramine', '25 mg', ['22:00']], ['Lorazepam', '0.5 mg', ['22:00']], ['Glipizide', '5 mg', ['07:30']],
   ['Allopurinol', '300 mg', ['08:00']], ['Clopidogrel', '75 mg', ['08:00']], ['Ferrous sulfate', '325 mg', ['08:00']],
 ];
-const ZONES = [['UTC', '+00:00'], ['Asia/Tokyo', '+09:00'], ['America/Phoenix', '-07:00'], ['Asia/Kolkata', '+05:30']];
+const ZONES = [['Asia/Dubai', '+04:00'], ['Asia/Tokyo', '+09:00'], ['America/Phoenix', '-07:00'], ['Asia/Kolkata', '+05:30']];
 const pad = (n) => String(n).padStart(2, '0');
 const dateOf = (day) => new Date(day * 86_400_000).toISOString().slice(0, 10);
 const NOW_DAY = Math.round(Date.UTC(2026, 10, 20) / 86_400_000);

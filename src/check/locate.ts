@@ -17,11 +17,19 @@ export function readHead(file: string): string | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(file, 'r');
+    // A piece at a time: the head is usually a few KiB before a long log.
     const buf = Buffer.allocUnsafe(HEAD_BYTES);
-    const n = readSync(fd, buf, 0, HEAD_BYTES, 0);
-    const text = buf.toString('utf8', 0, n);
-    const log = text.search(/^log:/m);
-    return log >= 0 ? text.slice(0, log) : n < HEAD_BYTES ? text : undefined;
+    let n = 0;
+    for (let piece = 8192; n < HEAD_BYTES; piece *= 2) {
+      const got = readSync(fd, buf, n, Math.min(piece, HEAD_BYTES - n), n);
+      n += got;
+      const text = buf.toString('latin1', 0, n);
+      const log = text.search(/^log:/m);
+      // (Latin-1 keeps offsets in bytes; the head is decoded as UTF-8 once its end is known.)
+      if (log >= 0) return buf.toString('utf8', 0, log);
+      if (got === 0) return buf.toString('utf8', 0, n);
+    }
+    return undefined;
   } catch {
     return undefined;
   } finally {
