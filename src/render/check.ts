@@ -90,6 +90,14 @@ export function checkSink(format: CheckFormat, out: Output): CheckSink {
   }
 }
 
+/**
+ * Text from a regimen file (a name, a path) made safe for a terminal or a spreadsheet: control
+ * characters, which could move the cursor or clear the screen, are shown as \uXXXX.
+ */
+export function visible(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export const CSV_HEADER = ['file', 'line', 'column', 'severity', 'code', 'meds', 'message', 'action', 'source'];
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
@@ -99,18 +107,18 @@ export function csvField(v: string | number | null): string {
 }
 
 export function csvRow(f: Finding): string {
-  return [f.file, f.line, f.column, f.severity, f.code, f.meds.join(';'), f.message, f.action, f.source].map(csvField).join(',');
+  return [visible(f.file), f.line, f.column, f.severity, f.code, f.meds.join(';'), visible(f.message), visible(f.action), visible(f.source)].map(csvField).join(',');
 }
 
 function tableText(r: FileResult, out: Output): string {
   const p = out.p;
   const sev = (s: Severity) => (s === 'error' ? p.red : s === 'warning' ? p.yellow : p.blue)(s.padEnd(7));
-  let text = p.bold(r.file) + '\n';
+  let text = p.bold(visible(r.file)) + '\n';
   for (const f of r.findings) {
     const pos = f.line === null ? '-' : `${f.line}:${f.column ?? 1}`;
-    text += `  ${pos.padEnd(8)} ${sev(f.severity)} ${f.code}  ${f.message}\n`;
-    text += `  ${' '.repeat(17)}${p.dim('action:')} ${f.action}\n`;
-    text += `  ${' '.repeat(17)}${p.dim('source:')} ${f.source}\n`;
+    text += `  ${pos.padEnd(8)} ${sev(f.severity)} ${f.code}  ${visible(f.message)}\n`;
+    text += `  ${' '.repeat(17)}${p.dim('action:')} ${visible(f.action)}\n`;
+    text += `  ${' '.repeat(17)}${p.dim('source:')} ${visible(f.source)}\n`;
   }
   return text;
 }

@@ -247,3 +247,16 @@ describe('meds check on worker threads', () => {
     expect(rows[37].findings[0]).toMatchObject({ code: 'file.time', line: 6, column: 25 });
   });
 });
+
+describe('text from a file is shown, not obeyed', () => {
+  it('control characters in a medication name are escaped in the table and the CSV', () => {
+    const d = tempDir();
+    const text = CLEAN.replace('log:\n', '  - { id: statin2, name: "Crestor \\e[2J", strength: 10 mg, dose: 1, schedule: { times: ["21:00"], from: 2026-03-08 } }\n  - { id: statin1, name: atorvastatin, strength: 10 mg, dose: 1, schedule: { times: ["21:00"], from: 2026-03-08 } }\nlog:\n');
+    writeFileSync(join(d, 'p.yaml'), text);
+    for (const format of ['table', 'csv']) {
+      const r = check([join(d, 'p.yaml'), '--only', 'dup.statin', '--format', format]);
+      expect(r.stdout).toContain('Crestor \\u001b[2J');
+      expect(r.stdout).not.toContain('\x1b');
+    }
+  });
+});
