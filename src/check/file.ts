@@ -75,7 +75,14 @@ export function checkFile(file: string, opts: FileCheckOptions): FileResult {
   if (opts.review) {
     const clock = new Clock(loaded.regimen.patient.timezone);
     const now = nowIn(clock, opts.nowText);
-    const raw = reviewRegimen(loaded.regimen, loaded.value, now, clock, opts.knowledge);
+    let raw: RawFinding[];
+    try {
+      raw = reviewRegimen(loaded.regimen, loaded.value, now, clock, opts.knowledge);
+    } catch (err) {
+      // A defect of a check, not of the file: the file's own findings stand, and the run goes on.
+      findings.push(unreadable(file, `internal error while reviewing: ${(err as Error)?.message ?? String(err)}`, 'please report this to the meds maintainers', 'file.internal'));
+      raw = [];
+    }
     if (raw.length) {
       const locate = locator(loaded, file, !opts.straightforward);
       for (const r of raw) findings.push(located(file, r, locate));
