@@ -66,7 +66,8 @@ export function checkFile(file: string, opts: FileCheckOptions): FileResult {
   } catch (err) {
     if (err instanceof MedsError) {
       if (err.problems?.length) return { file, findings: err.problems.map((p) => problemFinding(file, p)).sort(byPosition) };
-      return { file, findings: [unreadable(file, err.message, err.hint)] };
+      // (The hint for a missing file speaks to a patient, `meds init`: a reviewer is told to check the path.)
+      return { file, findings: [unreadable(file, err.message, err.code === 'missing' ? undefined : err.hint)] };
     }
     // A defect of meds, not of the file: still one finding, and the run goes on.
     return { file, findings: [unreadable(file, `internal error while checking: ${(err as Error)?.message ?? String(err)}`, 'please report this to the meds maintainers', 'file.internal')] };
