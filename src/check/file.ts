@@ -28,6 +28,17 @@ export interface FileCheckOptions {
   straightforward?: boolean;
 }
 
+/**
+ * One Clock per zone for the whole run: a Clock caches each day's offset, and the files of a practice
+ * mostly share a zone (in a worker thread, where offsets come from Intl, this spares most look-ups).
+ */
+const clocks = new Map<string, Clock>();
+function clockOf(zone: string): Clock {
+  let c = clocks.get(zone);
+  if (!c) clocks.set(zone, (c = new Clock(zone)));
+  return c;
+}
+
 /** The run's instant in this file's zone. */
 function nowIn(clock: Clock, nowText: string | undefined): number {
   return (nowText !== undefined ? clock.parse(nowText) : undefined) ?? Date.now();
@@ -36,7 +47,7 @@ function nowIn(clock: Clock, nowText: string | undefined): number {
 /** The earliest log entry the review reads: 90 days of adherence, and what the supply projection needs. */
 function logFrom(opts: FileCheckOptions) {
   return (regimen: Regimen): number => {
-    const clock = new Clock(regimen.patient.timezone);
+    const clock = clockOf(regimen.patient.timezone);
     const now = nowIn(clock, opts.nowText);
     const from = clock.startOfDay(clock.dayOf(now) - REVIEW_DAYS - 1);
     return Math.min(from, supplyLogFrom(regimen, now, clock));
@@ -74,7 +85,7 @@ export function checkFile(file: string, opts: FileCheckOptions): FileResult {
   }
   const findings = loaded.warnings.map((p) => problemFinding(file, p));
   if (opts.review) {
-    const clock = new Clock(loaded.regimen.patient.timezone);
+    const clock = clockOf(loaded.regimen.patient.timezone);
     const now = nowIn(clock, opts.nowText);
     let raw: RawFinding[];
     try {
