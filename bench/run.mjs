@@ -449,6 +449,7 @@ async function main() {
     }
     if (notes.length) out.push('', ...notes);
   }
+  if (!opts.only || 'bulk check'.includes(opts.only)) out.push(...(await import('./bulk-check.mjs')).bulkCheck({ files: opts.quick ? 500 : 10_000, argv: binary.argv }));
   out.push('');
   const text = out.join('\n');
   writeFileSync(opts.out, text);

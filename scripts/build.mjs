@@ -51,6 +51,16 @@ await build({
   plugins: [startupTrim],
 });
 
+// meds check's worker thread (src/check/run.ts starts it from beside the bundle), built like it.
+await build({
+  ...cjsFile,
+  entryPoints: [join(root, 'src/check/worker.ts')],
+  outfile: join(root, 'dist/check-worker.cjs'),
+  external: ['@inquirer/prompts', 'luxon'],
+  define: { MEDS_BUNDLED_APART: JSON.stringify(APART) },
+  logOverride: { 'empty-import-meta': 'silent' },
+});
+
 // Packages only some runs need, each one file in dist/lib/: a fast-path `today` or `take` reads
 // and compiles neither (yaml: files outside the fast paths' subset, head edits, positions of
 // problems; cli-table3: tables with wide characters).
@@ -76,6 +86,11 @@ const { createRequire } = await import('node:module');
 const { regimenSchema } = createRequire(import.meta.url)(schemaOut);
 mkdirSync(join(root, 'schema'), { recursive: true });
 writeFileSync(join(root, 'schema/meds.schema.json'), JSON.stringify(regimenSchema, null, 2) + '\n');
+
+// The format of meds check's rules files (--rules), for editors.
+const rulesOut = join(root, 'dist/rules-schema.cjs');
+await build({ entryPoints: [join(root, 'src/check/rules-schema.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: rulesOut, logLevel: 'warning' });
+writeFileSync(join(root, 'schema/check-rules.schema.json'), JSON.stringify(createRequire(import.meta.url)(rulesOut).rulesSchema, null, 2) + '\n');
 
 // V8 code cache for the bundle: what `today` runs (scripts/warm-cache.cjs says why), run once
 // in one process, and what V8 compiled is kept (bin/meds.js uses it when V8 accepts it: this Node, and a

@@ -20,7 +20,8 @@ export class Ctx {
   readonly path: string;
   readonly out: Output;
   readonly json: boolean;
-  private readonly nowText?: string;
+  /** --now / $MEDS_NOW as written (a run over many files reads it in each file's zone). */
+  readonly nowText?: string;
 
   constructor(g: GlobalOptions, env: NodeJS.ProcessEnv = process.env) {
     this.path = regimenPath(g.file, env);

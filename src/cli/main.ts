@@ -16,7 +16,8 @@ function action(load: () => Promise<{ run: Run }>) {
   return async function (this: Command, ...argv: unknown[]) {
     const cmd = argv[argv.length - 1] as Command;
     const opts = cmd.opts();
-    const args = cmd.args.slice(0, cmd.registeredArguments.length);
+    // (A variadic argument, such as check's paths, takes every word left.)
+    const args = cmd.registeredArguments.some((a) => a.variadic) ? cmd.args : cmd.args.slice(0, cmd.registeredArguments.length);
     const ctx = new Ctx(cmd.optsWithGlobals() as GlobalOptions);
     const code = await (await load()).run(ctx, args, opts);
     if (typeof code === 'number') process.exitCode = code;
@@ -117,7 +118,14 @@ const COMMAND_SETUP: Record<string, (c: Command) => Command> = {
 
   check: (c) =>
     c
-      .description('validate the regimen file; prints nothing and exits 0 when it is clean')
+      .description('review regimen files for pharmacists (findings with codes, docs/checks.md); with no path, validate your own file (prints nothing and exits 0 when it is clean)')
+      .argument('[paths...]', 'regimen files, or folders searched for *.yaml/*.yml; - reads paths from stdin, one a line')
+      .option('--format <format>', 'table (default), json, ndjson or csv')
+      .option('--fail-on <severity>', 'exit 1 when a finding is at least this severe: error, warning (default) or info')
+      .option('--only <codes>', 'report only these codes (comma-separated; a trailing * matches a prefix)')
+      .option('--ignore <codes>', 'do not report these codes (comma-separated; a trailing * matches a prefix)')
+      .option('--rules <file>', 'the pharmacist\'s own rules (YAML, schema/check-rules.schema.json)')
+      .option('--jobs <n>', 'files checked in parallel (default: the number of cores)')
       .action(action(() => import('./commands/check.js'))),
 
   init: (c) =>
