@@ -460,7 +460,11 @@ function evaluate(ctx: Ctx, dec: Decider): Outcome | undefined {
       const gap = p.minBeforeNextHours !== undefined ? p.minBeforeNextHours * HOUR : undefined;
       if (now >= dayEnd) return skip(': it is no longer the day it was due');
       if (gap !== undefined && next !== undefined && now > next - gap) return skip(`: your next dose is less than ${hoursText(gap)} away`);
-      return take(minDef(dayEnd, next, gap !== undefined && next !== undefined ? next - gap : undefined));
+      // A dose due just after midnight makes "the same day" end minutes before the next dose: once that next dose
+      // is inside its own on-time window, taking both would be a double dose, which every label forbids.
+      const nextDue = next !== undefined ? next - ctx.w.earlyMs : undefined;
+      if (nextDue !== undefined && now >= nextDue) return skip(': your next dose is already due; take only that one, never two together');
+      return take(minDef(dayEnd, next, gap !== undefined && next !== undefined ? next - gap : undefined, nextDue !== undefined ? nextDue - MINUTE : undefined));
     }
     case 'before-next': {
       const gap = (p.minBeforeNextHours ?? 0) * HOUR;

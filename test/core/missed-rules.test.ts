@@ -195,6 +195,22 @@ describe('same-day rules end at midnight, whatever the on-time window says', () 
   ])('edoxaban (NHS, SmPC) 09:00 at $now: $action', ({ now, action }) => {
     expect(one({ id: 'e', name: 'edoxaban 60 mg', times: ['09:00'] }, now)).toMatchObject({ action, rule: { id: 'edoxaban' } });
   });
+
+  // A once-daily dose due at 00:30 and found late that evening: "the same day" ends half an hour before the next
+  // dose. Once the next dose is inside its own on-time window (1 h early by default), both together would be a
+  // double dose: leave the missed one out.
+  it.each([
+    { name: 'warfarin', id: 'warfarin' },
+    { name: 'Xarelto 20 mg', id: 'rivaroxaban-once-daily' },
+    { name: 'Lixiana', id: 'edoxaban' },
+  ])('$name due 00:30: take it at 23:29, leave it out at 23:30 when the next is due', ({ name, id }) => {
+    const before = one({ id: 'm', name, times: ['00:30'] }, '2026-03-02T23:29');
+    expect(before).toMatchObject({ action: 'take-now', rule: { id } });
+    expect(before.takeBy).toBe(at(NY, '2026-03-02T23:29'));
+    const after = one({ id: 'm', name, times: ['00:30'] }, '2026-03-02T23:30');
+    expect(after).toMatchObject({ action: 'skip', rule: { id } });
+    expect(after.message).toMatch(/next dose is already due/);
+  });
 });
 
 describe('combined pill: one advice, never three pills in a day; the pack position from every missed pill', () => {
