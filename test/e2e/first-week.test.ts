@@ -1,0 +1,93 @@
+/**
+ * End-to-end: what a patient meets in the first week (issue #17), run on the built binary the way a
+ * script runs it (no TTY, NO_COLOR=1, a fixed clock): each test checks the exit code, stdout, stderr
+ * and the file. Run `npm run build` first.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, meds, read, writeTemp, type RunResult } from '../helpers/cli.js';
+
+beforeAll(() => {
+  if (!existsSync(join(ROOT, 'dist', 'meds.cjs'))) throw new Error('dist/meds.cjs is missing: run `npm run build` first');
+});
+
+const HEAD = `meds: 1
+patient:
+  name: Sam Okafor
+  timezone: America/New_York
+  routine: { wake: "06:30", breakfast: "07:00", lunch: "12:00", dinner: "18:00", bed: "22:00" }
+medications:
+`;
+
+/** A regimen file with these medication lines and log lines. */
+function file(meds: string, log: string[] = []): string {
+  return writeTemp(`${HEAD}${meds}log:${log.length ? '\n' + log.map((l) => `  - ${l}`).join('\n') : ' []'}\n`);
+}
+function on(path: string, now: string, ...args: string[]): RunResult {
+  return meds(['--file', path, '--now', now, ...args]);
+}
+const json = (r: RunResult) => JSON.parse(r.stdout) as Record<string, any>;
+
+describe('#17.1 a taper or a course is ended and entered by flags', () => {
+  it('edit --until ends the course in force (an every-8h course), and nothing else changes', () => {
+    const f = file('  - id: amox\n    schedule: { every: 8h, from: 2026-03-01T06:00, count: 21 }\n');
+    const r = on(f, '2026-03-03T09:00', 'edit', 'amox', '--until', '2026-03-04');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('Edited amox: the schedule from 2026-03-01 now ends on 2026-03-04.\n');
+    expect(read(f)).toContain('schedule: { every: 8h, from: 2026-03-01T06:00, count: 21, until: 2026-03-04 }');
+    expect(on(f, '2026-03-05T09:00', 'today').stdout).not.toContain('amox');
+  });
+
+  it('edit --times --from --until writes the until of the phase it creates', () => {
+    const f = file('  - id: lis\n    schedule: { times: ["08:00"], from: 2026-03-01 }\n');
+    const r = on(f, '2026-03-05T09:00', 'edit', 'lis', '--times', '09:00', '--from', '2026-03-05', '--until', '2026-03-10');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('2026-03-05 to 2026-03-10');
+    const text = read(f);
+    expect(text).toContain('- { times: ["08:00"], from: 2026-03-01, until: 2026-03-04 }');
+    expect(text).toContain('- { times: ["09:00"], from: 2026-03-05, until: 2026-03-10 }');
+  });
+
+  it('a whole taper by flags: add with --phase, each phase starting the day after the one before', () => {
+    const f = file('');
+    const r = on(f, '2026-03-01T07:00', 'add', 'pred', '--strength', '5 mg', '--times', '08:00', '--dose', '4', '--for', '5d', '--phase', 'dose=2 for=5d', '--phase', 'dose=1 until=2026-03-13');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const text = read(f);
+    expect(text).toContain('- { times: ["08:00"], from: 2026-03-01, until: 2026-03-05 }');
+    expect(text).toContain('- { times: ["08:00"], dose: 2, from: 2026-03-06, until: 2026-03-10 }');
+    expect(text).toContain('- { times: ["08:00"], dose: 1, from: 2026-03-11, until: 2026-03-13 }');
+    const day = (d: string) => json(on(f, `${d}T12:00`, '--json', 'today')).doses.map((x: any) => x.dose);
+    expect(day('2026-03-05')).toEqual([4]);
+    expect(day('2026-03-06')).toEqual([2]);
+    expect(day('2026-03-13')).toEqual([1]);
+    expect(day('2026-03-14')).toEqual([]);
+  });
+
+  it('edit after a phase that starts later: the new phase goes before it, and an overlap is refused (exit 2, file unchanged)', () => {
+    const f = file('  - id: pred\n    schedule:\n      - { from: 2026-03-01, until: 2026-03-05, times: ["08:00"], dose: 4 }\n      - { from: 2026-03-10, until: 2026-03-12, times: ["08:00"], dose: 2 }\n');
+    const before = read(f);
+    const bad = on(f, '2026-03-03T09:00', 'edit', 'pred', '--dose', '3', '--from', '2026-03-06', '--until', '2026-03-10');
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toContain('meds: error: the new schedule (2026-03-06 to 2026-03-10) would overlap the phase that starts 2026-03-10');
+    expect(bad.stderr).toContain('--until 2026-03-09');
+    expect(read(f)).toBe(before);
+    const ok = on(f, '2026-03-03T09:00', 'edit', 'pred', '--dose', '3', '--from', '2026-03-06', '--until', '2026-03-09');
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toBe('');
+    expect(read(f)).toContain('      - { from: 2026-03-01, until: 2026-03-05, times: ["08:00"], dose: 4 }\n      - { from: 2026-03-06, until: 2026-03-09, times: ["08:00"], dose: 3 }\n      - { from: 2026-03-10, until: 2026-03-12, times: ["08:00"], dose: 2 }\n');
+  });
+
+  it('a bad --phase names the flag and the keys it takes (exit 2)', () => {
+    const f = file('');
+    const r = on(f, '2026-03-01T07:00', 'add', 'pred', '--times', '08:00', '--phase', 'dosage=2');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('meds: error: --phase "dosage=2": unknown key "dosage"');
+    expect(read(f)).not.toContain('pred');
+  });
+});
