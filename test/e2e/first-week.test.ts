@@ -37,7 +37,7 @@ describe('#17.1 a taper or a course is ended and entered by flags', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('Edited amox: the schedule from 2026-03-01 now ends on 2026-03-04.\n');
     expect(read(f)).toContain('schedule: { every: 8h, from: 2026-03-01T06:00, count: 21, until: 2026-03-04 }');
-    expect(on(f, '2026-03-05T09:00', 'today').stdout).not.toContain('amox');
+    expect(json(on(f, '2026-03-05T09:00', '--json', 'today')).doses).toEqual([]);
   });
 
   it('edit --times --from --until writes the until of the phase it creates', () => {
@@ -89,5 +89,36 @@ describe('#17.1 a taper or a course is ended and entered by flags', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('meds: error: --phase "dosage=2": unknown key "dosage"');
     expect(read(f)).not.toContain('pred');
+  });
+});
+
+const PILL = '  - id: pill\n    name: Combined oral contraceptive\n    schedule: { times: ["21:00"], cycle: { on: 21, off: 7 }, from: 2026-03-01 }\n  - id: lis\n    schedule: { times: ["08:00"], from: 2026-03-01 }\n';
+const PILL_LOG = [1, 2, 3].map((d) => `{ at: 2026-03-0${d}T21:00-05:00, med: pill, for: 2026-03-0${d}T21:00, status: taken }`);
+
+describe('#17.3 today shows every missed dose whose advice still applies, whatever day it was due', () => {
+  it('at 09:00, last night\'s missed pill is on today\'s page with the advice `missed` gives, in text and JSON', () => {
+    const f = file(PILL, PILL_LOG);
+    const missed = on(f, '2026-03-05T09:00', '--json', 'missed');
+    expect(missed.code).toBe(1);
+    const advice = json(missed).advice[0];
+    expect(advice.action).toBe('take-now');
+    const r = on(f, '2026-03-05T09:00', 'today');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('Missed before today, still to decide');
+    expect(r.stdout).toMatch(/2026-03-04 21:00 +Combined oral contraceptive +1 unit +MISSED take-now: /);
+    expect(r.stdout).toContain(advice.message);
+    const j = json(on(f, '2026-03-05T09:00', '--json', 'today'));
+    expect(j.missedEarlier).toEqual([
+      { med: 'pill', name: 'Combined oral contraceptive', at: '2026-03-04T21:00-05:00', slot: '2026-03-04T21:00', dose: 1, unit: 'unit', status: 'missed', advice: { action: 'take-now', message: advice.message, warnings: advice.warnings } },
+    ]);
+  });
+
+  it('once the advice no longer applies (the next pill is due), the earlier dose leaves today\'s page', () => {
+    const f = file(PILL, [...PILL_LOG, '{ at: 2026-03-05T09:05-05:00, med: pill, for: 2026-03-04T21:00, status: skipped }']);
+    const r = on(f, '2026-03-05T09:10', 'today');
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('Missed before today');
+    expect(json(on(f, '2026-03-05T09:10', '--json', 'today')).missedEarlier).toEqual([]);
   });
 });
