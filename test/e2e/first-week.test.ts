@@ -122,3 +122,32 @@ describe('#17.3 today shows every missed dose whose advice still applies, whatev
     expect(json(on(f, '2026-03-05T09:10', '--json', 'today')).missedEarlier).toEqual([]);
   });
 });
+
+describe('#17.4 as-needed refills come from recent use, the maximum shown apart', () => {
+  const IBU = '  - id: ibuprofen\n    strength: 200 mg\n    dose: 2\n    schedule: { asNeeded: true, minInterval: 6h, maxPerDay: 4, from: 2026-02-01 }\n    supply: { onHand: 24, countedAt: 2026-02-01, refillsLeft: 2 }\n';
+  it('24 tablets, none taken for weeks: ok, exit 0, with the maximum\'s run-out as a bound', () => {
+    const f = file(IBU, ['{ at: 2026-02-03T10:00-05:00, med: ibuprofen, status: taken }']);
+    const r = on(f, '2026-03-08T10:00', 'refills');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/ibuprofen +22 +0 recently \(max 8\) +— \(at max: 2026-03-10\) +— +2 +— +ok/);
+    const j = json(on(f, '2026-03-08T10:00', '--json', 'refills'));
+    expect(j.medications[0]).toMatchObject({ med: 'ibuprofen', onHand: 22, dailyUse: 8, recentDailyUse: 0, runsOutOn: null, runsOutAtMaxOn: '2026-03-10', refillBy: null, status: 'ok' });
+  });
+
+  it('used lately: the run-out date follows that use; refill-now once the order-by date (run-out − 7 days) has come', () => {
+    // 11 doses of 2 on 02-07, 02-09 .. 02-27: 22 units in the 30 days 02-07..03-08, 0.733 a day; 40 - 22 = 18 on hand.
+    // Day k from today starts with 18 - 0.733k tablets, below one dose (2) from k = 22: runs out 03-30, order by 03-23.
+    const log = Array.from({ length: 11 }, (_, k) => `{ at: 2026-02-${String(7 + 2 * k).padStart(2, '0')}T10:00-05:00, med: ibuprofen, status: taken }`);
+    const f = file(IBU.replace('onHand: 24', 'onHand: 40'), log);
+    const r = on(f, '2026-03-08T10:00', '--json', 'refills');
+    expect(r.code).toBe(0);
+    expect(json(r).medications[0]).toMatchObject({ onHand: 18, recentDailyUse: 0.7333, runsOutOn: '2026-03-30', runsOutAtMaxOn: '2026-03-10', refillBy: '2026-03-23', status: 'ok' });
+    // The same use with 25 days to order ahead: order by 03-05, passed: refill now, exit 1.
+    const g = file(IBU.replace('onHand: 24', 'onHand: 40, leadDays: 25'), log);
+    const late = on(g, '2026-03-08T10:00', 'refills');
+    expect(late.code).toBe(1);
+    expect(late.stderr).toBe('');
+    expect(late.stdout).toMatch(/ibuprofen +18 +0\.73 recently \(max 8\) +2026-03-30 \(at max: 2026-03-10\) +2026-03-05 .* refill now/);
+  });
+});
