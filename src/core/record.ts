@@ -7,7 +7,7 @@
 import { usageError } from '../errors.js';
 import type { LogStatus, Medication, Millis, Regimen } from '../model/types.js';
 import { assessMedication, asNeededState, chooseDose, entriesByMed, windowOf, type AsNeededState, type DoseState } from './doses.js';
-import { isAsNeeded } from './schedule.js';
+import { isAsNeeded, phaseOn } from './schedule.js';
 import { Clock, DAY, formatDuration, parseHM, parseLocalDateTime, slotKey } from './time.js';
 
 export type RecordPlan =
@@ -107,6 +107,18 @@ export interface NewEntry {
   extra?: boolean;
 }
 
+/**
+ * The units a take used, as its log line keeps them: the dose given (`--dose`), else the scheduled dose
+ * it answers, else the dose of the phase in force. Written on the line when taken, so a later change of
+ * the dose (`meds edit --dose`) never changes what a past take used.
+ */
+export function unitsTaken(plan: RecordPlan, med: Medication, at: Millis, clock: Clock, dose?: number): number | undefined {
+  if (plan.status !== 'taken') return dose;
+  if (dose !== undefined) return dose;
+  if (plan.kind === 'scheduled') return plan.dose.dose;
+  return phaseOn(med, clock.dayOf(at))?.dose ?? med.phases[med.phases.length - 1]?.dose ?? 1;
+}
+
 export function entryFor(plan: RecordPlan, med: Medication, at: Millis, clock: Clock, reason?: string, dose?: number): NewEntry {
   return {
     at: clock.formatInstant(at),
@@ -114,7 +126,7 @@ export function entryFor(plan: RecordPlan, med: Medication, at: Millis, clock: C
     for: plan.kind === 'scheduled' ? plan.dose.slot : undefined,
     status: plan.status,
     reason: plan.status === 'skipped' ? reason : undefined,
-    dose,
+    dose: unitsTaken(plan, med, at, clock, dose),
     extra: plan.kind === 'extra' ? true : undefined,
   };
 }

@@ -36,6 +36,8 @@ export function todayJson(v: TodayView, clock: Clock) {
         unit: m.med.unit,
         status: d.status,
         ...(d.takenAt !== undefined ? { takenAt: clock.formatInstant(d.takenAt) } : {}),
+        // What the take used, as its log line keeps it (the dose may have been edited since).
+        ...(d.takenAt !== undefined ? { takenDose: d.entry?.dose ?? d.dose } : {}),
         ...(d.onTime !== undefined ? { onTime: d.onTime } : {}),
         ...(d.reason !== undefined ? { reason: d.reason } : {}),
         ...(adv ? { advice: adv } : {}),
@@ -108,7 +110,8 @@ export function todayText(v: TodayView, clock: Clock, out: Output): string {
         status = 'upcoming';
     }
     const time = clock.formatTime(d.at) + (clock.dayOf(d.at) !== v.day ? '+1' : '');
-    rows.push([time, medLabel(m.med), amount(d.dose, m.med.unit), status]);
+    // A taken dose shows what was taken, as its log line keeps it.
+    rows.push([time, medLabel(m.med), amount(d.status === 'taken' ? (d.entry?.dose ?? d.dose) : d.dose, m.med.unit), status]);
   }
   if (rows.length) lines.push(table(['TIME', 'MEDICATION', 'DOSE', 'STATUS'], rows, { color: out.color, bold: p.bold }));
   else lines.push(p.dim('No scheduled doses.'));

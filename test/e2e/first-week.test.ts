@@ -151,3 +151,28 @@ describe('#17.4 as-needed refills come from recent use, the maximum shown apart'
     expect(late.stdout).toMatch(/ibuprofen +18 +0\.73 recently \(max 8\) +2026-03-30 \(at max: 2026-03-10\) +2026-03-05 .* refill now/);
   });
 });
+
+describe('#17.5 a recorded dose keeps the amount it was taken with', () => {
+  it('metformin taken at 07:20 as 1 tablet, then edit --dose 2 at 09:05: today and refills still count 1 for it', () => {
+    const f = file('  - id: metformin\n    form: tablet\n    schedule: { times: [breakfast, dinner], from: 2026-03-01 }\n    supply: { onHand: 60, countedAt: 2026-03-08, refillsLeft: 2 }\n');
+    const take = on(f, '2026-03-08T07:20', 'take', 'metformin');
+    expect(take).toEqual({ code: 0, stdout: 'Recorded metformin 07:00 dose as taken at 07:20 (on time).\n', stderr: '' });
+    expect(read(f)).toContain('  - { at: 2026-03-08T07:20-04:00, med: metformin, for: 2026-03-08T07:00, status: taken, dose: 1 }\n');
+    expect(on(f, '2026-03-08T09:05', 'edit', 'metformin', '--dose', '2').code).toBe(0);
+    const today = on(f, '2026-03-08T09:10', 'today');
+    expect(today.code).toBe(0);
+    expect(today.stdout).toMatch(/^07:00 +metformin +1 tablet +taken 07:20$/m);
+    expect(today.stdout).toMatch(/^18:00 +metformin +2 tablets +upcoming$/m);
+    const j = json(on(f, '2026-03-08T09:10', '--json', 'today')).doses[0];
+    expect(j).toMatchObject({ slot: '2026-03-08T07:00', dose: 2, takenDose: 1, status: 'taken' });
+    expect(json(on(f, '2026-03-08T09:10', '--json', 'refills')).medications[0].onHand).toBe(59);
+  });
+
+  it('take --dose 0.5 says so, and writes it', () => {
+    const f = file('  - id: metformin\n    form: tablet\n    schedule: { times: [breakfast, dinner], from: 2026-03-01 }\n');
+    const r = on(f, '2026-03-08T07:20', 'take', 'metformin', '--dose', '0.5');
+    expect(r).toEqual({ code: 0, stdout: 'Recorded metformin 07:00 dose as taken at 07:20 (on time): 0.5 tablets (the schedule says 1 tablet).\n', stderr: '' });
+    expect(read(f)).toContain('status: taken, dose: 0.5 }\n');
+    expect(json(on(f, '2026-03-08T07:30', '--json', 'take', 'metformin', '--dose', '0.5', '--for', 'dinner', '--at', '07:30')).recorded).toMatchObject({ dose: 0.5, units: 0.5 });
+  });
+});

@@ -12,6 +12,7 @@ import { assessDay } from '../../core/doses.js';
 import { DAY, formatDuration, MINUTE, type Clock } from '../../core/time.js';
 import type { LogStatus, Medication } from '../../model/types.js';
 import { warnProblems } from './shared.js';
+import { amount } from '../../render/words.js';
 
 interface RecordOpts {
   at?: string;
@@ -25,6 +26,7 @@ interface Recorded {
   plan: RecordPlan;
   at: number;
   entry: ReturnType<typeof entryFor>;
+  dose?: number; // --dose, when given
 }
 
 function record(ctx: Ctx, medName: string, status: LogStatus, opts: RecordOpts): { rec: Recorded; clock: Clock } {
@@ -44,7 +46,7 @@ function record(ctx: Ctx, medName: string, status: LogStatus, opts: RecordOpts):
       return {
         text: appendLogEntry(l, entry),
         appendedLine: appendedLine(l, entry),
-        result: { med, plan, at: atMinute, entry },
+        result: { med, plan, at: atMinute, entry, dose },
         verify: (after) => {
           if (after.logCount !== l.logCount + 1) throw new Error('the new entry did not read back');
         },
@@ -71,10 +73,12 @@ function describe(r: Recorded, clock: Clock): string {
       const off = r.plan.offsetMs;
       timing = r.plan.onTime ? ' (on time)' : ` (${formatDuration(off)} ${off < 0 ? 'early' : 'late'})`;
     }
-    return `Recorded ${r.med.id} ${when} dose as ${what} at ${at}${timing}${r.entry.reason ? `: ${r.entry.reason}` : ''}.`;
+    const partial = r.dose !== undefined && r.plan.status === 'taken' ? `: ${amount(r.dose, r.med.unit)}${r.dose !== d.dose ? ` (the schedule says ${amount(d.dose, r.med.unit)})` : ''}` : '';
+    return `Recorded ${r.med.id} ${when} dose as ${what} at ${at}${timing}${partial}${r.entry.reason ? `: ${r.entry.reason}` : ''}.`;
   }
-  if (r.plan.kind === 'extra') return `Recorded ${r.med.id} as an EXTRA dose taken at ${at}.`;
-  return `Recorded ${r.med.id} (as needed) as ${what} at ${at}.`;
+  const units = r.dose !== undefined ? ` (${amount(r.dose, r.med.unit)})` : '';
+  if (r.plan.kind === 'extra') return `Recorded ${r.med.id} as an EXTRA dose taken at ${at}${units}.`;
+  return `Recorded ${r.med.id} (as needed) as ${what} at ${at}${units}.`;
 }
 
 function report(ctx: Ctx, r: Recorded, clock: Clock): number {
@@ -90,7 +94,8 @@ function report(ctx: Ctx, r: Recorded, clock: Clock): number {
         kind: r.plan.kind,
         onTime: r.plan.kind === 'scheduled' && r.plan.status === 'taken' ? r.plan.onTime : null,
         reason: r.entry.reason ?? null,
-        dose: r.entry.dose ?? null,
+        dose: r.dose ?? null,
+        units: r.entry.status === 'taken' ? (r.entry.dose ?? null) : null,
       },
       warnings: r.plan.warnings,
     });
