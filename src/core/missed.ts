@@ -606,6 +606,17 @@ function trackingStartOf(regimen: Regimen): Millis {
   return t;
 }
 
+/**
+ * Was the medication stopped (`meds stop`) after the dose at `at` and by `now`? Then that dose gets no
+ * advice: a stopped medicine is never to be taken now.
+ */
+function stoppedSince(med: Medication, at: Millis, now: Millis, clock: Clock): boolean {
+  const s = med.stopped;
+  if (!s) return false;
+  const stop = clock.toInstant(s.day, s.minute);
+  return stop <= now && at < stop;
+}
+
 /** Advice for every missed dose of one medication that still matters at `now`, oldest first. */
 export function adviseMedication(regimen: Regimen, med: Medication, now: Millis, clock: Clock): MissedAdvice[] {
   const w = windowOf(regimen.settings);
@@ -618,7 +629,7 @@ export function adviseMedication(regimen: Regimen, med: Medication, now: Millis,
   const out: MissedAdvice[] = [];
   for (let i = 0; i < doses.length; i++) {
     const d = doses[i]!;
-    if (d.status !== 'missed') continue;
+    if (d.status !== 'missed' || stoppedSince(med, d.at, now, clock)) continue;
     const dec = resolveRule(regimen, med, factsFor(med, doses, i));
     const ctx: Ctx = { regimen, med, name, clock, now, today, w, doses, i, d, trackingStart, words };
     const o = evaluate(ctx, dec);

@@ -8,6 +8,7 @@ import { usageError } from '../errors.js';
 import type { LogStatus, Medication, Millis, Regimen } from '../model/types.js';
 import { assessMedication, asNeededState, chooseDose, entriesByMed, windowOf, type AsNeededState, type DoseState } from './doses.js';
 import { isAsNeeded, phaseOn } from './schedule.js';
+import { adviceForDose, type MissedAdvice } from './missed.js';
 import { Clock, DAY, formatDuration, parseHM, parseLocalDateTime, slotKey } from './time.js';
 
 export type RecordPlan =
@@ -78,13 +79,59 @@ export function planRecord(regimen: Regimen, med: Medication, status: LogStatus,
   }
   const pending = doses.filter((d) => d.status !== 'taken' && d.status !== 'skipped');
   let d = chooseDose(pending, at, w);
+  let tooLate: { dose: DoseState; advice?: MissedAdvice } | undefined;
+  let lateNote: string | undefined;
+  if (d && status === 'taken' && at > d.at + w.lateMs) {
+    // A late take answers a missed dose only while its missed-dose rule still says to take it.
+    const advice = adviceForDose(regimen, med, d, at, clock);
+    if (!lateTakeAllowed(advice, at)) {
+      tooLate = { dose: d, advice };
+      d = undefined;
+    } else if (at - d.at >= DAY && advice) {
+      lateNote = `credited to the missed ${d.slot.replace('T', ' ')} dose of ${med.id}, ${formatDuration(at - d.at)} late, as its missed-dose rule (${advice.rule.id}) says: ${advice.message}`;
+    }
+  }
   // A take for a dose that was skipped: the user changed their mind; the take answers it.
-  if (!d && status === 'taken') d = chooseDose(doses.filter((x) => x.status === 'skipped'), at, w);
+  if (!d && !tooLate && status === 'taken') d = chooseDose(doses.filter((x) => x.status === 'skipped'), at, w);
   if (!d && status === 'skipped') d = pending.find((x) => x.at > at && x.at - at < DAY); // skipping the next dose ahead of time
-  if (d) return scheduled(status, d, at, w.earlyMs, w.lateMs);
+  if (d) {
+    const plan = scheduled(status, d, at, w.earlyMs, w.lateMs);
+    if (lateNote) plan.warnings.push(lateNote);
+    return plan;
+  }
   if (status === 'skipped') throw usageError('nothing-to-skip', `no pending dose of ${med.id} to skip near ${clock.formatInstant(at)}`, 'name one with --for HH:MM');
-  const lastTaken = [...doses].reverse().find((x) => x.status === 'taken' && x.at <= at + w.earlyMs);
-  return { kind: 'extra', status: 'taken', lastTaken, warnings: [lastTaken ? doubleDoseWarning(med, lastTaken, clock) : `no dose of ${med.id} is scheduled near ${clock.formatTime(at)}: recorded as an extra dose`] };
+  const stop = stoppedBefore(med, at, clock);
+  if (stop) return { kind: 'extra', status: 'taken', warnings: [stop] };
+  if (tooLate) return { kind: 'extra', status: 'taken', warnings: [tooLateWarning(med, tooLate.dose, tooLate.advice, at, clock)] };
+  // Only the most recent dose at or before this take can make it a double dose.
+  const last = [...doses].reverse().find((x) => x.at <= at + w.earlyMs);
+  const lastTaken = last?.status === 'taken' ? last : undefined;
+  return { kind: 'extra', status: 'taken', lastTaken, warnings: [lastTaken ? doubleDoseWarning(med, lastTaken, clock) : `no dose of ${med.id} is pending at ${clock.formatTime(at)}: recorded as an extra dose, beyond the schedule`] };
+}
+
+/** Does the advice for a missed dose, at `at`, still say to take it? */
+function lateTakeAllowed(advice: MissedAdvice | undefined, at: Millis): boolean {
+  if (!advice || advice.action === 'skip') return false;
+  return advice.takeBy === undefined || at <= advice.takeBy;
+}
+
+function tooLateWarning(med: Medication, d: DoseState, advice: MissedAdvice | undefined, at: Millis, clock: Clock): string {
+  const why = advice
+    ? `its missed-dose rule (${advice.rule.id}) says: ${advice.message}`
+    : 'its missed-dose advice no longer applies';
+  return `NOT A SCHEDULED DOSE: no dose of ${med.id} is pending at ${clock.formatTime(at)}; the ${d.slot.replace('T', ' ')} dose is ${formatDuration(at - d.at)} late, and ${why} Recorded as an extra dose, not as that dose taken late. If this was a mistake, run \`meds undo\`; \`meds missed\` says what to do now.`;
+}
+
+/**
+ * When a take falls after the medication was stopped (and before any restart), the warning that says
+ * so; else undefined.
+ */
+function stoppedBefore(med: Medication, at: Millis, clock: Clock): string | undefined {
+  const s = med.stopped;
+  if (!s || at < clock.toInstant(s.day, s.minute)) return undefined;
+  const day = clock.dayOf(at);
+  if (med.phases.some((p) => p.from !== undefined && p.from > s.day && p.from <= day)) return undefined; // restarted
+  return `${med.id} was STOPPED on ${s.text.replace('T', ' ')}: no dose of it is scheduled. Recorded as an extra dose. If this was a mistake, run \`meds undo\`; if it was restarted, give it a schedule again: \`meds edit ${med.id} --times HH:MM --from YYYY-MM-DD\`.`;
 }
 
 function doubleDoseWarning(med: Medication, d: DoseState, clock: Clock): string {

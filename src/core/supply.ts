@@ -10,6 +10,7 @@ import { Clock, DAY, slotNumber } from './time.js';
 import { expandDays, lastScheduledDay, phaseEnd, phaseOn } from './schedule.js';
 import { assessMedication, entriesByMed, windowOf } from './doses.js';
 import { findMed } from './find.js';
+import { isFinished, medStanding } from './status.js';
 
 export type SupplyStatusCode = 'ok' | 'refill-soon' | 'refill-now' | 'out' | 'no-refills' | 'expired' | 'unknown';
 
@@ -342,12 +343,14 @@ export function supplyLogFrom(regimen: Regimen, now: Millis, clock: Clock): Mill
   return clock.startOfDay(day);
 }
 
-/** Supply status of every medication that has a supply record or is still in force. */
+/** Supply status of every medication that has a supply record or is still in force, but not one that has ended or was stopped. */
 export function supplyStatuses(regimen: Regimen, now: Millis, clock: Clock): SupplyStatus[] {
   const today = clock.dayOf(now);
   const byMed = entriesByMed(regimen.log);
   return regimen.medications
     .filter((m) => {
+      // An ended course or a stopped medication needs no refill, whatever is left of it.
+      if (isFinished(medStanding(m, now, clock))) return false;
       if (m.supply) return true;
       const last = lastActiveDay(m);
       return last === undefined || last >= today;

@@ -254,6 +254,7 @@ function medicationOf(m: Obj, index: number, routine: Routine, c: Checker, path:
     else if (a.from !== undefined && b.from < a.from) c.error('phase', [...path, 'schedule', i, 'from'] as Path, `phases of ${id ?? 'this medication'} must be in date order`);
   }
   const supply = supplyOf(m.supply, c, [...path, 'supply']);
+  const stopped = stoppedOf(m.stopped, phases, c, [...path, 'stopped']);
   if (!id) return undefined;
   return {
     id,
@@ -268,8 +269,33 @@ function medicationOf(m: Obj, index: number, routine: Routine, c: Checker, path:
     phases,
     missed: missedOf(m.missed),
     supply,
+    ...(stopped ? { stopped } : {}),
     index,
   };
+}
+
+/**
+ * `stopped: 2026-03-08T15:00` (written by `meds stop`): the phases that started by then end there,
+ * so no code that reads a schedule gives a dose from that moment on; a phase that starts on a later
+ * day is a restart and keeps its own bounds. A date alone stops at the start of that day.
+ */
+function stoppedOf(v: unknown, phases: Phase[], c: Checker, path: Path): Medication['stopped'] {
+  if (typeof v !== 'string') return undefined;
+  const l = parseLocalDateTime(v);
+  const day = l?.day ?? dayOf(v, c, path);
+  if (day === undefined) return undefined;
+  const minute = l?.minute ?? 0;
+  for (const p of phases) {
+    if (p.from !== undefined && p.from > day) continue;
+    if (p.until !== undefined && p.until < day) continue;
+    // Stopped at midnight: the day before is the last; else the stop day, up to the stop's minute.
+    if (minute === 0) p.until = day - 1;
+    else {
+      p.until = day;
+      p.untilMinute = minute;
+    }
+  }
+  return { day, minute, text: v };
 }
 
 function phaseOf(p: Obj, index: number, medDose: number, routine: Routine, c: Checker, path: Path): Phase | undefined {

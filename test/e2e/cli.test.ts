@@ -267,7 +267,7 @@ describe('meds list / history', () => {
     expect(r.stdout).toMatch(/^levothyroxine\s+1 unit\s+every other day at wake \(06:30\), from 2026-01-01\s*$/m);
     expect(r.stdout).toMatch(/^amoxicillin\s+500 mg\s+1 unit\s+every 8 h from 2026-03-01 06:00, 21 doses/m);
     expect(r.stdout).toMatch(/^ibuprofen\s+200 mg\s+2 units\s+as needed, at least 6 h apart, at most 4 a day\s*$/m);
-    expect(r.stdout).toMatch(/^prednisone .*\(stopped 2026-02-10\)/m);
+    expect(r.stdout).toMatch(/^prednisone .*\(ended 2026-02-10\)/m);
   });
 
   it('--json lists every medication with its status', () => {
@@ -277,12 +277,13 @@ describe('meds list / history', () => {
       'metformin:active',
       'apixaban:active',
       'alendronate:active',
-      'amoxicillin:active',
+      'amoxicillin:ended', // its count of 21 ran out on 2026-03-07
       'pill:active',
-      'prednisone:stopped 2026-02-10',
+      'prednisone:ended', // its last phase's until passed
       'levothyroxine:active',
       'ibuprofen:active',
     ]);
+    expect(j.medications.find((m: any) => m.med === 'prednisone')).toMatchObject({ status: 'ended', lastDay: '2026-02-10', startsOn: null });
   });
 
   it('history shows the log of the last days', () => {
@@ -410,17 +411,17 @@ describe('meds init / add / edit / stop / check', () => {
     expect(r.code).toBe(0);
   });
 
-  it('stop ends the schedule today; the past stays', () => {
+  it('stop ends the schedule now; the past stays', () => {
     const f = copyFixture(EXAMPLE);
     const r = on(f, NOW, 'stop', 'apixaban');
-    expect(r).toEqual({ code: 0, stdout: 'Stopped apixaban: the last scheduled day is 2026-03-08. Its history stays in the log.\n', stderr: '' });
-    expect(read(f)).toContain('    schedule: { times: ["09:00", "21:00"], until: 2026-03-08 }\n');
+    expect(r).toEqual({ code: 0, stdout: 'Stopped apixaban: no scheduled dose from 2026-03-08 10:00 on (the last day is 2026-03-08). Its history stays in the log.\n', stderr: '' });
+    expect(read(f)).toContain('    schedule: { times: ["09:00", "21:00"] }\n    stopped: 2026-03-08T10:00\n');
     const meds9 = json(on(f, '2026-03-09T10:00', '--json', 'today')).doses.map((d: any) => d.med);
     expect(meds9).not.toContain('apixaban');
-    expect(on(f, '2026-03-09T10:00', 'list').stdout).toMatch(/^apixaban .*until 2026-03-08 \(stopped 2026-03-08\)/m);
+    expect(on(f, '2026-03-09T10:00', 'list').stdout).toMatch(/^apixaban .*twice daily at 09:00 and 21:00.* \(stopped 2026-03-08\)$/m);
     const again = on(f, NOW, 'stop', 'apixaban');
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain('already ends on 2026-03-08');
+    expect(again.stderr).toContain('apixaban was already stopped on 2026-03-08 10:00');
   });
 
   it('check prints nothing and exits 0 on a clean file', () => {

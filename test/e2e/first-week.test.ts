@@ -176,3 +176,95 @@ describe('#17.5 a recorded dose keeps the amount it was taken with', () => {
     expect(json(on(f, '2026-03-08T07:30', '--json', 'take', 'metformin', '--dose', '0.5', '--for', 'dinner', '--at', '07:30')).recorded).toMatchObject({ dose: 0.5, units: 0.5 });
   });
 });
+
+describe('#17.6 taking a stopped medicine says it was stopped, and records an extra', () => {
+  it('stopped six days ago: an EXTRA with the stop date, never "POSSIBLE DOUBLE DOSE" about an old dose', () => {
+    const f = file('  - id: lisinopril\n    schedule: { times: ["08:00"], from: 2026-03-01 }\n', ['{ at: 2026-03-08T08:05-04:00, med: lisinopril, for: 2026-03-08T08:00, status: taken, dose: 1 }']);
+    expect(on(f, '2026-03-08T15:00', 'stop', 'lisinopril').code).toBe(0);
+    const r = on(f, '2026-03-14T08:00', 'take', 'lisinopril');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Recorded lisinopril as an EXTRA dose taken at 08:00.\n');
+    expect(r.stderr).toMatch(/^meds: warning: lisinopril was STOPPED on 2026-03-08 15:00: no dose of it is scheduled\. Recorded as an extra dose\./);
+    expect(r.stderr).not.toContain('DOUBLE');
+    expect(read(f)).toMatch(/  - \{ at: 2026-03-14T08:00-04:00, med: lisinopril, status: taken, dose: 1, extra: true \}\n$/);
+    const j = json(on(f, '2026-03-14T08:01', '--json', 'take', 'lisinopril'));
+    expect(j.recorded.kind).toBe('extra');
+    expect(j.warnings[0]).toContain('STOPPED on 2026-03-08 15:00');
+  });
+});
+
+describe('#17.7 status is one of active, ended, stopped, not-started; ended medications are not in refills', () => {
+  it('list --json after a course ran out, a stop, a future start; refills leaves out the finished ones', () => {
+    const f = file(
+      '  - id: amox\n    schedule: { every: 8h, from: 2026-03-01T06:00, count: 6 }\n    supply: { onHand: 10, countedAt: 2026-03-01 }\n' +
+        '  - id: pred\n    schedule: { times: ["08:00"], from: 2026-03-01, until: 2026-03-03 }\n    supply: { onHand: 10, countedAt: 2026-03-01 }\n' +
+        '  - id: lis\n    schedule: { times: ["08:00"], from: 2026-03-01 }\n    supply: { onHand: 30, countedAt: 2026-03-01 }\n    stopped: 2026-03-05T12:00\n' +
+        '  - id: met\n    schedule: { times: ["08:00"], from: 2026-03-01 }\n    supply: { onHand: 30, countedAt: 2026-03-01 }\n' +
+        '  - id: vitd\n    schedule: { times: ["08:00"], from: 2026-04-01 }\n',
+    );
+    const r = on(f, '2026-03-08T10:00', '--json', 'list');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(json(r).medications.map((m: any) => [m.med, m.status, m.lastDay, m.startsOn])).toEqual([
+      ['amox', 'ended', '2026-03-02', null],
+      ['pred', 'ended', '2026-03-03', null],
+      ['lis', 'stopped', '2026-03-05', null],
+      ['met', 'active', null, null],
+      ['vitd', 'not-started', null, '2026-04-01'],
+    ]);
+    const refills = on(f, '2026-03-08T10:00', '--json', 'refills');
+    expect(json(refills).medications.map((m: any) => m.med)).toEqual(['met', 'vitd']);
+    expect(on(f, '2026-03-08T10:00', 'refills').stdout).not.toMatch(/amox|pred|lis/);
+  });
+});
+
+const BID = '  - id: lisinopril\n    schedule: { times: ["08:00", "20:00"], from: 2026-03-01 }\n';
+
+describe('#17.8 a take where no dose is pending is an extra with a warning, never a late credit beyond the rule', () => {
+  it('the 08:00 dose at 15:00 (past the halfway point to 20:00, where the rule says skip): an extra, the 08:00 dose stays missed', () => {
+    const f = file(BID);
+    const r = on(f, '2026-03-08T15:00', 'take', 'lisinopril');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Recorded lisinopril as an EXTRA dose taken at 15:00.\n');
+    expect(r.stderr).toMatch(/^meds: warning: NOT A SCHEDULED DOSE: no dose of lisinopril is pending at 15:00; the 2026-03-08 08:00 dose is 7 h late, and its missed-dose rule \(general\) says: Skip your 08:00 lisinopril/);
+    expect(read(f)).toMatch(/  - \{ at: 2026-03-08T15:00-04:00, med: lisinopril, status: taken, dose: 1, extra: true \}\n$/);
+    const today = json(on(f, '2026-03-08T15:01', '--json', 'today'));
+    expect(today.doses[0]).toMatchObject({ slot: '2026-03-08T08:00', status: 'missed' });
+    expect(today.extra).toEqual([{ med: 'lisinopril', takenAt: '2026-03-08T15:00-04:00' }]);
+  });
+
+  it('inside the rule\'s window (10:30) the take is the 08:00 dose, late', () => {
+    const f = file(BID);
+    expect(on(f, '2026-03-08T10:30', 'take', 'lisinopril')).toEqual({ code: 0, stdout: 'Recorded lisinopril 08:00 dose as taken at 10:30 (2 h 30 min late).\n', stderr: '' });
+  });
+});
+
+describe('#17.9 stop means no more doses from now', () => {
+  it('stopped at 15:00: tonight\'s 20:00 dose is not due, and next morning nothing is advised (exit 0)', () => {
+    const f = file(BID, ['{ at: 2026-03-08T08:05-04:00, med: lisinopril, for: 2026-03-08T08:00, status: taken, dose: 1 }']);
+    const r = on(f, '2026-03-08T15:00', 'stop', 'lisinopril');
+    expect(r).toEqual({ code: 0, stdout: 'Stopped lisinopril: no scheduled dose from 2026-03-08 15:00 on (the last day is 2026-03-08). Its history stays in the log.\n', stderr: '' });
+    expect(read(f)).toContain('    schedule: { times: ["08:00", "20:00"], from: 2026-03-01 }\n    stopped: 2026-03-08T15:00\n');
+    expect(json(on(f, '2026-03-08T21:00', '--json', 'today')).doses.map((d: any) => [d.slot, d.status])).toEqual([['2026-03-08T08:00', 'taken']]);
+    const missed = on(f, '2026-03-09T09:00', 'missed');
+    expect(missed.code).toBe(0);
+    expect(missed.stdout).toMatch(/^No missed doses that need a decision now\./);
+  });
+
+  it('a dose missed before the stop gets no take-now advice after it', () => {
+    const f = file(BID);
+    expect(json(on(f, '2026-03-08T11:00', '--json', 'missed')).advice.map((a: any) => a.action)).toEqual(['take-now']);
+    expect(on(f, '2026-03-08T11:00', 'stop', 'lisinopril').code).toBe(0);
+    const r = on(f, '2026-03-08T11:05', '--json', 'missed');
+    expect(r.code).toBe(0);
+    expect(json(r).advice).toEqual([]);
+  });
+
+  it('stop --date keeps that day\'s doses and none after', () => {
+    const f = file(BID);
+    expect(on(f, '2026-03-08T09:00', 'stop', 'lisinopril', '--date', '2026-03-10').code).toBe(0);
+    expect(read(f)).toContain('    stopped: 2026-03-11\n');
+    expect(json(on(f, '2026-03-10T09:00', '--json', 'today')).doses).toHaveLength(2);
+    expect(json(on(f, '2026-03-11T09:00', '--json', 'today')).doses).toHaveLength(0);
+  });
+});

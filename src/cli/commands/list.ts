@@ -2,6 +2,7 @@
 import type { Ctx } from '../context.js';
 import { loadRegimen } from '../../store/load.js';
 import { phaseOn } from '../../core/schedule.js';
+import { medStanding } from '../../core/status.js';
 import { formatDay } from '../../core/time.js';
 import { table } from '../../render/table.js';
 import { amount, scheduleWords } from '../../render/words.js';
@@ -12,17 +13,18 @@ export async function run(ctx: Ctx): Promise<number> {
   warnProblems(ctx, loaded.warnings);
   const { regimen } = loaded;
   const clock = ctx.clock(regimen);
-  const today = clock.dayOf(ctx.now(clock));
+  const now = ctx.now(clock);
+  const today = clock.dayOf(now);
   const meds = regimen.medications.map((m) => {
     const current = phaseOn(m, today);
-    const last = m.phases[m.phases.length - 1];
-    const ended = !current && last?.until !== undefined && last.until < today;
-    return { m, current, ended, words: scheduleWords(m), status: ended ? `stopped ${formatDay(last!.until!)}` : current ? 'active' : 'not started' };
+    const standing = medStanding(m, now, clock);
+    const when = standing.startsOn !== undefined ? ` ${formatDay(standing.startsOn)}` : standing.lastDay !== undefined ? ` ${formatDay(standing.lastDay)}` : '';
+    return { m, current, standing, words: scheduleWords(m), status: standing.status, statusText: standing.status === 'active' ? '' : `${standing.status === 'not-started' ? 'starts' : standing.status}${when}` };
   });
   if (ctx.json) {
     ctx.out.printJson({
       schemaVersion: 1,
-      medications: meds.map(({ m, current, words, status }) => ({
+      medications: meds.map(({ m, current, words, status, standing }) => ({
         med: m.id,
         name: m.name ?? m.id,
         strength: m.strength ?? null,
@@ -33,16 +35,18 @@ export async function run(ctx: Ctx): Promise<number> {
         purpose: m.purpose ?? null,
         instructions: m.instructions ?? null,
         status,
+        startsOn: standing.startsOn !== undefined ? formatDay(standing.startsOn) : null,
+        lastDay: standing.lastDay !== undefined ? formatDay(standing.lastDay) : null,
       })),
     });
     return 0;
   }
   const p = ctx.out.p;
-  const rows = meds.map(({ m, current, words, status }) => [
+  const rows = meds.map(({ m, current, words, statusText }) => [
     p.bold(m.id),
     [m.name && m.name !== m.id ? m.name : '', m.strength ?? ''].filter(Boolean).join(' '),
     amount(current?.dose ?? m.phases[0]?.dose ?? 1, m.unit),
-    words + (status === 'active' ? '' : p.dim(` (${status})`)),
+    words + (statusText ? p.dim(` (${statusText})`) : ''),
     m.purpose ?? '',
   ]);
   ctx.out.print(rows.length ? table(['ID', 'NAME', 'DOSE', 'SCHEDULE', 'PURPOSE'], rows, { color: ctx.out.color, bold: p.bold }) : 'No medications yet: add one with `meds add`.');

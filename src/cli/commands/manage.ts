@@ -10,7 +10,7 @@ import { create, mutate } from '../../store/transaction.js';
 import { editHead, type HeadOp } from '../../store/edit.js';
 import { flow, scalar } from '../../store/emit.js';
 import { formatDay, isValidZone, parseDuration, parseHM } from '../../core/time.js';
-import { phaseEnd } from '../../core/schedule.js';
+import { lastScheduledDay } from '../../core/schedule.js';
 import { endPhase, phaseNamed, placePhases, type RawPhase } from '../../core/phases.js';
 import { list, parsePhaseOption, requestFromFlags, resolvePhases, type PhaseRequest, type ScheduleFlags } from './schedule-flags.js';
 import type { Loaded } from '../../store/load.js';
@@ -254,23 +254,36 @@ export async function runEdit(ctx: Ctx, args: string[], o: EditFlags): Promise<n
 
 export async function runStop(ctx: Ctx, args: string[], o: { date?: string }): Promise<number> {
   let last = '';
+  let stoppedText = '';
   mutate(ctx.path, (l) => {
     const med = findMed(l.regimen, args[0]!);
     const clock = ctx.clock(l.regimen);
-    const day = o.date !== undefined ? parseDateArg(o.date, '--date') : clock.dayOf(ctx.now(clock));
-    last = formatDay(day);
-    const raw = l.value!.medications as Obj[];
-    const sched = raw[med.index]!.schedule;
-    const base = ['medications', med.index, 'schedule'];
-    const idx = med.phases.length - 1;
-    const p = med.phases[idx]!;
-    if (p.from !== undefined && p.from > day) throw usageError('stop-before-start', `${med.id}'s current schedule starts ${formatDay(p.from)}, after ${last}`, 'edit the file by hand to remove a phase that has not started');
-    const end = phaseEnd(med, idx);
-    if (end !== undefined && end <= day) throw usageError('already-stopped', `${med.id} already ends on ${formatDay(end)}`);
-    const path = Array.isArray(sched) ? [...base, idx, 'until'] : [...base, 'until'];
-    return { text: editHead(l, [{ op: 'set', path, value: last }]), result: undefined };
+    const now = ctx.now(clock);
+    const today = clock.dayOf(now);
+    // Stopping means no more doses from now (a dose later today is not due); --date names the last day
+    // doses are taken, and the stop is at the start of the next day.
+    let stop: string;
+    let lastDay: number;
+    if (o.date !== undefined) {
+      lastDay = parseDateArg(o.date, '--date');
+      stop = formatDay(lastDay + 1);
+    } else {
+      const minute = clock.toLocal(now).minute;
+      stop = minute === 0 ? formatDay(today) : `${formatDay(today)}T${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+      lastDay = minute === 0 ? today - 1 : today;
+    }
+    last = formatDay(lastDay);
+    stoppedText = stop;
+    const first = med.phases[0];
+    if (first?.from !== undefined && first.from > lastDay) throw usageError('stop-before-start', `${med.id} starts ${formatDay(first.from)}, after ${last}`, `to take it out of the file, delete it in an editor; to stop it later, give --date`);
+    if (med.stopped && clock.toInstant(med.stopped.day, med.stopped.minute) <= now && !med.phases.some((p) => p.from !== undefined && p.from > med.stopped!.day)) {
+      throw usageError('already-stopped', `${med.id} was already stopped on ${med.stopped.text.replace('T', ' ')}`);
+    }
+    const end = lastScheduledDay(med);
+    if (end !== undefined && end < lastDay && !med.phases.some((p) => p.asNeeded)) throw usageError('already-stopped', `${med.id} already ends on ${formatDay(end)}`);
+    return { text: editHead(l, [{ op: 'set', path: ['medications', med.index, 'stopped'], value: stop }]), result: undefined };
   }, { logFrom: Number.MAX_SAFE_INTEGER });
-  if (ctx.json) ctx.out.printJson({ schemaVersion: 1, stopped: args[0], lastDay: last });
-  else ctx.out.print(`Stopped ${args[0]}: the last scheduled day is ${last}. Its history stays in the log.`);
+  if (ctx.json) ctx.out.printJson({ schemaVersion: 1, stopped: args[0], lastDay: last, stoppedAt: stoppedText });
+  else ctx.out.print(`Stopped ${args[0]}: no scheduled dose from ${stoppedText.replace('T', ' ')} on (the last day is ${last}). Its history stays in the log.`);
   return 0;
 }
