@@ -3,7 +3,7 @@
  * command runs; this file is the only place that turns errors into exit codes.
  */
 import { Command, CommanderError } from 'commander';
-import { EXIT, MedsError, formatPos } from '../errors.js';
+import { EXIT, MedsError, formatPos, usageError } from '../errors.js';
 import { Ctx, type GlobalOptions } from './context.js';
 import { makeOutput, writeOut } from '../render/output.js';
 
@@ -181,8 +181,30 @@ export function buildProgram(only?: string): Command {
     .configureOutput({ writeOut: (s) => writeOut(1, s), writeErr: (s) => writeOut(2, s) });
 
   for (const [name, setup] of Object.entries(COMMAND_SETUP)) if (only === undefined || only === name) setup(program.command(name));
+  for (const c of [program, ...program.commands]) refuseRepeats(c);
 
   return program;
+}
+
+/** Options that may be given more than once (each adds to a list). */
+const REPEATABLE = new Set(['phase']);
+
+/**
+ * An option with a value given twice is refused (exit 2) rather than reduced to the last one:
+ * `--file a --file b` would otherwise read b alone, silently.
+ */
+function refuseRepeats(c: Command): void {
+  for (const opt of c.options) {
+    if (!(opt.required || opt.optional) || REPEATABLE.has(opt.attributeName())) continue;
+    let seen = false;
+    c.on(`option:${opt.name()}`, () => {
+      if (seen) {
+        const hint = opt.attributeName() === 'file' ? 'give one file: meds reads one regimen file at a time' : `give ${opt.long ?? opt.short} once`;
+        throw usageError('repeated-option', `${opt.long ?? opt.short} is given more than once`, hint);
+      }
+      seen = true;
+    });
+  }
 }
 
 /** Run the program; sets process.exitCode, never calls process.exit() on the normal path. */

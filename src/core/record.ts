@@ -8,7 +8,7 @@ import { usageError } from '../errors.js';
 import type { LogStatus, Medication, Millis, Regimen } from '../model/types.js';
 import { assessMedication, asNeededState, chooseDose, entriesByMed, windowOf, type AsNeededState, type DoseState } from './doses.js';
 import { isAsNeeded, phaseOn } from './schedule.js';
-import { adviceForDose, type MissedAdvice } from './missed.js';
+import { adviceForDose, adviseMedication, type MissedAdvice } from './missed.js';
 import { Clock, DAY, formatDuration, parseHM, parseLocalDateTime, slotKey } from './time.js';
 
 export type RecordPlan =
@@ -78,7 +78,10 @@ export function planRecord(regimen: Regimen, med: Medication, status: LogStatus,
     return scheduled(status, d, at, w.earlyMs, w.lateMs);
   }
   const pending = doses.filter((d) => d.status !== 'taken' && d.status !== 'skipped');
-  let d = chooseDose(pending, at, w);
+  // A skip answers the missed dose that still waits for a decision (its advice is pending) before the
+  // next dose: at 07:05 `skip` is about the missed 00:00 dose, not the 08:00 one.
+  let d = status === 'skipped' ? missedAwaitingDecision(regimen, med, pending, at, clock) : undefined;
+  d ??= chooseDose(pending, at, w);
   let tooLate: { dose: DoseState; advice?: MissedAdvice } | undefined;
   let lateNote: string | undefined;
   if (d && status === 'taken' && at > d.at + w.lateMs) {
@@ -107,6 +110,14 @@ export function planRecord(regimen: Regimen, med: Medication, status: LogStatus,
   const last = [...doses].reverse().find((x) => x.at <= at + w.earlyMs);
   const lastTaken = last?.status === 'taken' ? last : undefined;
   return { kind: 'extra', status: 'taken', lastTaken, warnings: [lastTaken ? doubleDoseWarning(med, lastTaken, clock) : `no dose of ${med.id} is pending at ${clock.formatTime(at)}: recorded as an extra dose, beyond the schedule`] };
+}
+
+/** The latest missed dose (at `at`) that the missed-dose advice still answers, if any. */
+function missedAwaitingDecision(regimen: Regimen, med: Medication, pending: DoseState[], at: Millis, clock: Clock): DoseState | undefined {
+  const w = windowOf(regimen.settings);
+  if (!pending.some((d) => d.at + w.lateMs < at)) return undefined;
+  const advised = new Set(adviseMedication(regimen, med, at, clock).flatMap((a) => [a.slot, ...(a.covers ?? [])]));
+  return [...pending].reverse().find((d) => d.at + w.lateMs < at && advised.has(d.slot));
 }
 
 /** Does the advice for a missed dose, at `at`, still say to take it? */

@@ -268,3 +268,30 @@ describe('#17.9 stop means no more doses from now', () => {
     expect(json(on(f, '2026-03-11T09:00', '--json', 'today')).doses).toHaveLength(0);
   });
 });
+
+describe('#17.10 skip prefers the missed dose whose advice is pending, and says which', () => {
+  it('at 07:05, skip amoxicillin skips the missed 00:00 dose, not the 08:00 one; a second skip takes the 08:00', () => {
+    const f = file('  - id: amoxicillin\n    schedule: { every: 8h, from: 2026-03-01T08:00, count: 21 }\n', ['{ at: 2026-03-03T16:00-05:00, med: amoxicillin, for: 2026-03-03T16:00, status: taken }']);
+    const r = on(f, '2026-03-04T07:05', 'skip', 'amoxicillin', '--reason', 'slept through');
+    expect(r).toEqual({ code: 0, stdout: 'Recorded amoxicillin 00:00 dose (the missed one) as skipped at 07:05: slept through.\n', stderr: '' });
+    expect(read(f)).toMatch(/  - \{ at: 2026-03-04T07:05-05:00, med: amoxicillin, for: 2026-03-04T00:00, status: skipped, reason: slept through \}\n$/);
+    const again = on(f, '2026-03-04T07:06', '--json', 'skip', 'amoxicillin');
+    expect(again.code).toBe(0);
+    expect(json(again).recorded).toMatchObject({ for: '2026-03-04T08:00', status: 'skipped' });
+  });
+});
+
+describe('#17.11 --file given twice is refused', () => {
+  it.each([
+    [['--file', 'A', '--file', 'B', 'list']],
+    [['-f', 'A', 'list', '--file=B']],
+    [['list', '--file', 'A', '-f', 'B']],
+  ])('%j: exit 2, nothing read, nothing on stdout', (args) => {
+    const a = file('  - id: a\n    schedule: { times: ["08:00"] }\n');
+    const b = file('  - id: b\n    schedule: { times: ["08:00"] }\n');
+    const r = meds(args.map((x) => x.replace(/^A$/, a).replace(/^B$/, b).replace('=B', `=${b}`)));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('meds: error: --file is given more than once\n  hint: give one file: meds reads one regimen file at a time\n');
+  });
+});

@@ -74,7 +74,8 @@ function describe(r: Recorded, clock: Clock): string {
       timing = r.plan.onTime ? ' (on time)' : ` (${formatDuration(off)} ${off < 0 ? 'early' : 'late'})`;
     }
     const partial = r.dose !== undefined && r.plan.status === 'taken' ? `: ${amount(r.dose, r.med.unit)}${r.dose !== d.dose ? ` (the schedule says ${amount(d.dose, r.med.unit)})` : ''}` : '';
-    return `Recorded ${r.med.id} ${when} dose as ${what} at ${at}${timing}${partial}${r.entry.reason ? `: ${r.entry.reason}` : ''}.`;
+    const missed = r.plan.status === 'skipped' && d.status === 'missed' ? ' (the missed one)' : '';
+    return `Recorded ${r.med.id} ${when} dose${missed} as ${what} at ${at}${timing}${partial}${r.entry.reason ? `: ${r.entry.reason}` : ''}.`;
   }
   const units = r.dose !== undefined ? ` (${amount(r.dose, r.med.unit)})` : '';
   if (r.plan.kind === 'extra') return `Recorded ${r.med.id} as an EXTRA dose taken at ${at}${units}.`;
