@@ -532,7 +532,8 @@ function pillCombined(ctx: Ctx, p: RuleParams): Outcome | undefined {
   } else warnings.push('You are still protected; no extra contraception is needed.');
   const pill = words.dose(ctx.d.at, 'pill');
   if (ctx.i === L && ctx.now - ctx.d.at <= thr) {
-    const also = P !== undefined ? '; also take the last pill you missed, see below' : '';
+    // Named by its time, not by where it is printed: the advice list is in time order, so it comes first.
+    const also = P !== undefined ? `; also take the last pill you missed (${clock.formatTime(ctx.doses[P]!.at)}, ${formatDay(ctx.doses[P]!.day)}) now` : '';
     return { action: 'take-now', takeBy: ctx.d.at + thr, nextDoseAt: next, message: `Take ${pill} now: it is less than 24 hours late${also}${nextText}.`, caution: TWO_PILLS, warnings };
   }
   const earlier = missed.length - 1;
