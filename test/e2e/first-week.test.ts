@@ -309,3 +309,41 @@ describe('#17.12 missed-pill advice never points "below" at an item printed abov
     expect(r.stdout.slice(second)).toContain('also take the last pill you missed (21:00, 2026-03-04) now');
   });
 });
+
+describe('#17.13 a schedule that can never give a dose, and overlapping phases, are warned about', () => {
+  const NEVER = 'mtx\'s schedule gives no dose in its first year: every 1w counted from wed 2026-03-04 and days mon, thu never meet';
+  it('add warns (exit 0, written), check warns with the position (exit 0), and the hint says how to write it', () => {
+    const f = file('');
+    const r = on(f, '2026-03-04T07:00', 'add', 'mtx', '--every', '1w', '--days', 'mon,thu', '--from', '2026-03-04', '--times', '08:00');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Added mtx: { times: ["08:00"], days: [mon, thu], every: "1w", from: 2026-03-04 }.\n');
+    expect(r.stderr).toContain(`meds: warning: ${f}:`);
+    expect(r.stderr).toContain(NEVER);
+    expect(r.stderr).toContain('write `days: [mon, thu], cycle: { on: 7, off: 7 }, from: <a Monday>`');
+    expect(read(f)).toContain('  - id: mtx\n');
+    const check = meds(['--file', f, 'check']);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toBe('');
+    expect(check.stderr).toMatch(new RegExp(`^meds: warning: ${f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:8:\\d+: ${NEVER.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+  });
+
+  it('the way the docs give ("Mondays and Thursdays, every other week") gives those doses, with no warning', () => {
+    const f = file('');
+    const r = on(f, '2026-03-02T07:00', 'add', 'mtx', '--days', 'mon,thu', '--cycle', '7/7', '--from', '2026-03-02', '--times', '08:00');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const has = (d: string) => json(on(f, `${d}T07:00`, '--json', 'today')).doses.length;
+    expect(['2026-03-02', '2026-03-05', '2026-03-09', '2026-03-12', '2026-03-16', '2026-03-19'].map(has)).toEqual([1, 1, 0, 0, 1, 1]);
+  });
+
+  it('edit warns too; and check warns about overlapping phases, naming the days', () => {
+    const f = file('  - id: lis\n    schedule: { times: ["08:00"], from: 2026-03-01 }\n');
+    const e = on(f, '2026-03-04T07:00', 'edit', 'lis', '--days', 'mon', '--every', '1w', '--from', '2026-03-04');
+    expect(e.code).toBe(0);
+    expect(e.stderr).toContain("phase 2 of lis's schedule gives no dose in its first year: every 1w counted from wed 2026-03-04 and days mon never meet");
+    const g = file('  - id: pred\n    schedule:\n      - { from: 2026-03-01, until: 2026-03-06, times: ["08:00"], dose: 4 }\n      - { from: 2026-03-05, until: 2026-03-10, times: ["08:00"], dose: 2 }\n');
+    const c = meds(['--file', g, 'check']);
+    expect(c.code).toBe(0);
+    expect(c.stderr).toContain('phase 1 of pred runs until 2026-03-06, but phase 2 starts 2026-03-05: from 2026-03-05 the later phase is used (end phase 1 on 2026-03-04, or start phase 2 on 2026-03-07)');
+  });
+});

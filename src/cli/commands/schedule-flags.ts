@@ -131,6 +131,24 @@ export function parsePhaseOption(text: string, n: number): PhaseRequest {
   return { shape, dose, ...boundsOf(o, flag) };
 }
 
+const AS_NEEDED_KEYS = ['asNeeded', 'minInterval', 'maxPerDay'];
+const DAILY_KEYS = ['times', 'days', 'monthDays', 'cycle'];
+
+/**
+ * The shape of a phase given some of its keys: what is not given is kept from the phase before
+ * (`--days mon` keeps the times), except what the new keys rule out: as needed drops the times and
+ * day rules, every N hours drops the times and day rules, a time or an interval drops as needed.
+ */
+export function mergeShape(prev: Obj | undefined, next: Obj): Obj {
+  const out: Obj = { ...prev };
+  const hourly = typeof next.every === 'string' && !/[dw]$/.test(next.every);
+  if (next.asNeeded) for (const k of [...DAILY_KEYS, 'every']) delete out[k];
+  if (hourly) for (const k of DAILY_KEYS) delete out[k];
+  if (next.times !== undefined || next.every !== undefined || next.days !== undefined || next.cycle !== undefined) for (const k of AS_NEEDED_KEYS) delete out[k];
+  if (typeof out.every === 'string' && !/[dw]$/.test(out.every) && next.times !== undefined) delete out.every; // times replace an hourly interval
+  return { ...out, ...next };
+}
+
 /**
  * Place requested phases in time: the first starts on its own `from`, else `start`; each later one
  * on its own `from`, else the day after the one before ends (its `until`, or `for`). A phase without
@@ -144,7 +162,7 @@ export function resolvePhases(reqs: readonly PhaseRequest[], start: DayNum | und
   let prevStart: DayNum | undefined;
   reqs.forEach((r, k) => {
     const name = k === 0 ? 'the schedule' : `phase ${k + 1}`;
-    shape = r.shape ?? shape;
+    shape = r.shape ? mergeShape(shape, r.shape) : shape;
     if (shape === undefined) throw usageError('no-schedule', `${name} does not say when it is taken`, 'give --times 08:00 (or --every, --as-needed), or times=08:00 in the first --phase');
     if (r.dose !== undefined) dose = r.dose;
     let from = r.fromDay;
