@@ -178,7 +178,8 @@ export function buildProgram(only?: string): Command {
     .option('--no-color', 'no color (also NO_COLOR, or when output is not a terminal)')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => writeOut(1, s), writeErr: (s) => writeOut(2, s) });
+    // Commander's own error lines are not printed: report() prints them as meds's errors, with a hint.
+    .configureOutput({ writeOut: (s) => writeOut(1, s), writeErr: (s) => writeOut(2, s), outputError: () => {} });
 
   for (const [name, setup] of Object.entries(COMMAND_SETUP)) if (only === undefined || only === name) setup(program.command(name));
   for (const c of [program, ...program.commands]) refuseRepeats(c);
@@ -215,7 +216,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(args);
   } catch (err) {
-    process.exitCode = report(err, argv.includes('--json'));
+    process.exitCode = report(err, argv.includes('--json'), name);
   }
 }
 
@@ -262,13 +263,26 @@ function errorJson(code: string, exitCode: number, message: string, hint?: strin
   return { schemaVersion: 1, error: { code, exitCode, message, hint: hint ?? null, position: err?.pos ?? null, problems: err?.problems ?? [] } };
 }
 
-function report(err: unknown, json: boolean): number {
+/**
+ * A commander error as meds's own: the message without commander's "error: ", its suggestion as the
+ * hint (else where to look), and a code in the same style as meds's codes (kebab-case).
+ */
+export function usageFromCommander(err: CommanderError, command: string | undefined): MedsError {
+  const text = err.message.replace(/^error: /, '');
+  const m = /\n?\(Did you mean (.+)\?\)\s*$/.exec(text);
+  const message = (m ? text.slice(0, m.index) : text).trim();
+  const known = command !== undefined && COMMANDS.has(command) ? command : undefined;
+  const help = known ? `\`meds ${known} --help\` lists its arguments and options` : '`meds --help` lists the commands';
+  const hint = m ? `did you mean \`${m[1]}\`? ${help}` : help;
+  const code = err.code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return new MedsError(code, message, { exitCode: EXIT.usage, hint });
+}
+
+function report(err: unknown, json: boolean, command?: string): number {
   const out = makeOutput({ json });
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
-    // commander already printed its message on stderr
-    if (json) out.printJson(errorJson(err.code.replace(/^commander\./, ''), EXIT.usage, err.message.replace(/^error: /, '')));
-    return EXIT.usage;
+    err = usageFromCommander(err, command);
   }
   if (err instanceof MedsError) {
     const e = out.e;

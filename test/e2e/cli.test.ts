@@ -479,7 +479,7 @@ describe('errors: exit codes and messages', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain("error: unknown command 'tody'");
-    expect(r.stderr).toContain('(Did you mean today?)');
+    expect(r.stderr).toContain('meds: error: unknown command \'tody\'\n  hint: did you mean `today`?');
   });
 
   it('an unknown medication: exit 2 naming the nearest id and the known ids', () => {
@@ -588,7 +588,7 @@ describe('help and version', () => {
     expect(help.stdout).toMatch(/^Usage: meds take \[options\] \[med\]/);
     const unknown = run(['tkae']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('(Did you mean take?)');
+    expect(unknown.stderr).toContain('hint: did you mean `take`?');
   });
 
   it('--version: exit 0, the package version', () => {

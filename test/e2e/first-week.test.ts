@@ -347,3 +347,19 @@ describe('#17.13 a schedule that can never give a dose, and overlapping phases, 
     expect(c.stderr).toContain('phase 1 of pred runs until 2026-03-06, but phase 2 starts 2026-03-05: from 2026-03-05 the later phase is used (end phase 1 on 2026-03-04, or start phase 2 on 2026-03-07)');
   });
 });
+
+describe('rough edges: command-line parser errors look like meds errors', () => {
+  it.each([
+    [['today', 'extra'], "meds: error: too many arguments for 'today'. Expected 0 arguments but got 1.\n  hint: `meds today --help` lists its arguments and options\n", 'excess-arguments'],
+    [['tody'], "meds: error: unknown command 'tody'\n  hint: did you mean `today`? `meds --help` lists the commands\n", 'unknown-command'],
+    [['skip'], "meds: error: missing required argument 'med'\n  hint: `meds skip --help` lists its arguments and options\n", 'missing-argument'],
+    [['today', '--bogus'], "meds: error: unknown option '--bogus'\n  hint: `meds today --help` lists its arguments and options\n", 'unknown-option'],
+  ])('%j: exit 2, `meds: error:` with a hint; in JSON a kebab-case code', (args, stderr, code) => {
+    const f = file('');
+    const r = meds(['--file', f, ...args]);
+    expect(r).toEqual({ code: 2, stdout: '', stderr });
+    const j = meds(['--file', f, '--json', ...args]);
+    expect(j.code).toBe(2);
+    expect(JSON.parse(j.stdout).error).toMatchObject({ code, exitCode: 2 });
+  });
+});
