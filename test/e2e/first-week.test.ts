@@ -363,3 +363,22 @@ describe('rough edges: command-line parser errors look like meds errors', () => 
     expect(JSON.parse(j.stdout).error).toMatchObject({ code, exitCode: 2 });
   });
 });
+
+describe('rough edges: command-line mistakes name the flag, not a path in the file', () => {
+  it.each([
+    [['add', 'bad id!', '--times', '08:00'], 'the id "bad id!" is not in the expected form: letters, digits'],
+    [['add', 'x', '--every', '8h'], '--every needs `--from`: where the counting starts', 'hint: for example --from 2026-03-01T06:00'],
+    [['add', 'x', '--times', 'brekfast'], '--times: "brekfast" is neither a time "HH:MM" nor a routine name', 'hint: did you mean `breakfast`?'],
+    [['add', 'x', '--times', '08:00', '--min-interval', '6h'], '--min-interval and --max-per-day apply to as-needed schedules', 'hint: add --as-needed'],
+  ])('%j: exit 2, in flag words, nothing written', (args, says, hint) => {
+    const f = file('');
+    const before = read(f);
+    const r = on(f, '2026-03-08T09:00', ...args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(says);
+    if (hint) expect(r.stderr).toContain(hint);
+    expect(r.stderr).not.toMatch(/medications\[|schedule\.|from: 20/);
+    expect(read(f)).toBe(before);
+  });
+});

@@ -63,9 +63,9 @@ const cases: Case[] = [
   ['init --timezone unknown', [...N, 'init', '--timezone', 'Mars/Olympus', '--force'], /unknown time zone "Mars\/Olympus"/],
   ['init --routine garbage', [...N, 'init', '--timezone', 'UTC', '--routine', 'wake', '--force'], /--routine: "wake" is not name=HH:MM/],
   // Conflicting options.
-  ['add --times with --as-needed', [...N, 'add', 'x', '--times', '08:00', '--as-needed'], /an as-needed schedule has no `times` or `every`\); nothing was written/],
-  ['add --every 8h with --times', [...N, 'add', 'x', '--every', '8h', '--times', '08:00', '--from', '2026-03-08T08:00'], /cannot have `times`\); nothing was written/],
-  ['add --min-interval without --as-needed', [...N, 'add', 'x', '--times', '08:00', '--min-interval', '6h'], /minInterval and maxPerDay apply to as-needed schedules/],
+  ['add --times with --as-needed', [...N, 'add', 'x', '--times', '08:00', '--as-needed'], /an as-needed schedule has no `--times` or `--every`\); nothing was written/],
+  ['add --every 8h with --times', [...N, 'add', 'x', '--every', '8h', '--times', '08:00', '--from', '2026-03-08T08:00'], /cannot have `--times`\); nothing was written/],
+  ['add --min-interval without --as-needed', [...N, 'add', 'x', '--times', '08:00', '--min-interval', '6h'], /--min-interval and --max-per-day apply to as-needed schedules[\s\S]*hint: add --as-needed/],
   ['add an id that exists', [...N, 'add', 'metformin', '--times', '08:00'], /there is already a medication "metformin"\n {2}hint: use `meds edit metformin`/],
   ['add with no schedule', [...N, 'add', 'x'], /say when x is taken/],
   ['edit with nothing to change', [...N, 'edit', 'metformin'], /say what to change/],

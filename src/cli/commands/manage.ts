@@ -12,9 +12,9 @@ import { flow, scalar } from '../../store/emit.js';
 import { formatDay, isValidZone, parseDuration, parseHM } from '../../core/time.js';
 import { lastScheduledDay } from '../../core/schedule.js';
 import { endPhase, phaseNamed, placePhases, type RawPhase } from '../../core/phases.js';
-import { list, parsePhaseOption, requestFromFlags, resolvePhases, type PhaseRequest, type ScheduleFlags } from './schedule-flags.js';
+import { inFlagWords, list, parsePhaseOption, requestFromFlags, resolvePhases, type PhaseRequest, type ScheduleFlags } from './schedule-flags.js';
 import type { Loaded } from '../../store/load.js';
-import type { Problem } from '../../errors.js';
+import { MedsError, type Problem } from '../../errors.js';
 import type { Medication } from '../../model/types.js';
 import { warnProblems } from './shared.js';
 
@@ -96,6 +96,16 @@ function requests(o: ScheduleFlags, dose: number | undefined): PhaseRequest[] {
 
 const isHourly = (shape: Obj | undefined) => typeof shape?.every === 'string' && !/[dw]$/.test(shape.every);
 
+/** Run a change made from flags; a change the file would refuse is told in the flags' words, not as paths in the file. */
+function inFlags(f: () => void): void {
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof MedsError && err.code === 'invalid-change') throw new MedsError(err.code, inFlagWords(err.message), { exitCode: err.exitCode, hint: err.hint !== undefined ? inFlagWords(err.hint) : undefined });
+    throw err;
+  }
+}
+
 /** A medication's new problems (warnings) in the file as it will be written, for `add` and `edit` to show. */
 function medWarnings(after: Loaded, index: number): Problem[] {
   return after.warnings.filter((p) => p.severity === 'warning' && p.path[0] === 'medications' && p.path[1] === index);
@@ -122,7 +132,7 @@ export async function runAdd(ctx: Ctx, args: string[], o: AddFlags): Promise<num
   const wanted = reqs;
   let med: Obj = {};
   let warnings: Problem[] = [];
-  mutate(ctx.path, (l) => {
+  inFlags(() => mutate(ctx.path, (l) => {
     if (l.regimen.medications.some((m) => m.id === medId)) throw usageError('duplicate-id', `there is already a medication ${JSON.stringify(medId)}`, `use \`meds edit ${medId}\` to change it`);
     // A new medication starts today unless --from says otherwise, so adherence never counts the
     // days before it was added as missed. (`every: Nh` needs its own date-time: validation asks for it.)
@@ -139,7 +149,7 @@ export async function runAdd(ctx: Ctx, args: string[], o: AddFlags): Promise<num
         warnings = medWarnings(after, index);
       },
     };
-  }, { logFrom: Number.MAX_SAFE_INTEGER });
+  }, { logFrom: Number.MAX_SAFE_INTEGER }));
   warnProblems(ctx, warnings);
   if (ctx.json) ctx.out.printJson({ schemaVersion: 1, added: med, warnings: warnings.map((w) => w.message) });
   else ctx.out.print(`Added ${medId}: ${flow(med.schedule)}.`);
@@ -197,7 +207,7 @@ export async function runEdit(ctx: Ctx, args: string[], o: EditFlags): Promise<n
   const top = requestFromFlags(o, dose);
   const changes: string[] = [];
   let warnings: Problem[] = [];
-  mutate(ctx.path, (l) => {
+  inFlags(() => mutate(ctx.path, (l) => {
     const med = findMed(l.regimen, args[0]!);
     const clock = ctx.clock(l.regimen);
     const today = clock.dayOf(ctx.now(clock));
@@ -245,7 +255,7 @@ export async function runEdit(ctx: Ctx, args: string[], o: EditFlags): Promise<n
         warnings = medWarnings(after, med.index);
       },
     };
-  }, { logFrom: Number.MAX_SAFE_INTEGER });
+  }, { logFrom: Number.MAX_SAFE_INTEGER }));
   warnProblems(ctx, warnings);
   if (ctx.json) ctx.out.printJson({ schemaVersion: 1, edited: args[0], changes, warnings: warnings.map((w) => w.message) });
   else ctx.out.print(`Edited ${args[0]}: ${changes.join('; ')}.`);

@@ -186,3 +186,44 @@ export function resolvePhases(reqs: readonly PhaseRequest[], start: DayNum | und
   });
   return out;
 }
+
+const KEY_FLAGS: Record<string, string> = {
+  times: '--times',
+  days: '--days',
+  every: '--every',
+  from: '--from',
+  until: '--until',
+  count: '--count',
+  cycle: '--cycle',
+  dose: '--dose',
+  asNeeded: '--as-needed',
+  minInterval: '--min-interval',
+  maxPerDay: '--max-per-day',
+  name: '--name',
+  strength: '--strength',
+  form: '--form',
+  purpose: '--purpose',
+  instructions: '--instructions',
+};
+
+/**
+ * A validation message about a medication that `add` or `edit` wrote, in the words of the command
+ * line: `medications[1].schedule.every` is `--every`, `` `from: 2026-03-01T06:00` `` is `--from 2026-03-01T06:00`.
+ */
+export function inFlagWords(text: string): string {
+  return text
+    .replace(/medications\[\d+\]\.id: ("[^"]*") is not in the expected form/g, 'the id $1 is not in the expected form: letters, digits, ".", "_" and "-", starting with a letter or digit')
+    .replace(/medications\[\d+\]\.schedule\[(\d+)\]\.(\w+)(\[\d+\])?/g, (_m, i: string, k: string) => `${KEY_FLAGS[k] ?? k} (phase ${+i + 1})`)
+    .replace(/medications\[\d+\]\.schedule\.(\w+)(\[\d+\])?/g, (_m, k: string) => KEY_FLAGS[k] ?? k)
+    .replace(/medications\[\d+\]\.schedule\[(\d+)\]/g, (_m, i: string) => `the schedule (phase ${+i + 1})`)
+    .replace(/medications\[\d+\]\.schedule/g, 'the schedule')
+    .replace(/medications\[\d+\]\.(\w+)/g, (_m, k: string) => KEY_FLAGS[k] ?? k)
+    .replace(/`every: (\w+)`/g, '`--every $1`')
+    .replace(/\bfor example from: (\S+)/g, 'for example --from $1')
+    .replace(/\badd asNeeded: true\b/g, 'add --as-needed')
+    .replace(/`(times|every|from|until|count|cycle|asNeeded|minInterval|maxPerDay)`/g, (_m, k: string) => `\`${KEY_FLAGS[k]}\``)
+    .replace(/\buse minInterval and maxPerDay\b/g, 'use --min-interval and --max-per-day')
+    .replace(/^minInterval and maxPerDay apply/g, '--min-interval and --max-per-day apply')
+    .replace(/: minInterval and maxPerDay apply/g, ': --min-interval and --max-per-day apply')
+    .replace(/\bnor a name in patient\.routine\b/g, 'nor a routine name in the file (patient.routine)');
+}
