@@ -106,7 +106,8 @@ const COMMAND_SETUP: Record<string, (c: Command) => Command> = {
 
   list: (c) =>
     c
-      .description('the medications, with strength, dose, schedule in words and purpose')
+      .description('the medications, with strength, dose, the schedule in force in words, and purpose')
+      .option('--all', 'every phase of each schedule (a taper\'s past and future phases), not only the one in force')
       .action(action(() => import('./commands/list.js'))),
 
   history: (c) =>

@@ -366,7 +366,7 @@ describe('rough edges: command-line parser errors look like meds errors', () => 
 
 describe('rough edges: command-line mistakes name the flag, not a path in the file', () => {
   it.each([
-    [['add', 'bad id!', '--times', '08:00'], 'the id "bad id!" is not in the expected form: letters, digits'],
+    [['add', 'bad id!', '--times', '08:00'], 'the id "bad id!" is not in the expected form: letters, digits', ''],
     [['add', 'x', '--every', '8h'], '--every needs `--from`: where the counting starts', 'hint: for example --from 2026-03-01T06:00'],
     [['add', 'x', '--times', 'brekfast'], '--times: "brekfast" is neither a time "HH:MM" nor a routine name', 'hint: did you mean `breakfast`?'],
     [['add', 'x', '--times', '08:00', '--min-interval', '6h'], '--min-interval and --max-per-day apply to as-needed schedules', 'hint: add --as-needed'],
@@ -380,5 +380,32 @@ describe('rough edges: command-line mistakes name the flag, not a path in the fi
     if (hint) expect(r.stderr).toContain(hint);
     expect(r.stderr).not.toMatch(/medications\[|schedule\.|from: 20/);
     expect(read(f)).toBe(before);
+  });
+});
+
+describe('rough edges: list shows the schedule in force, fits the width, --all for every phase, data in --json', () => {
+  const TAPER = '  - id: pred\n    strength: 5 mg\n    purpose: a flare of the joints, after the rheumatology visit in February\n    schedule:\n      - { from: 2026-03-01, until: 2026-03-05, times: ["08:00"], dose: 4 }\n      - { from: 2026-03-06, until: 2026-03-10, times: ["08:00"], dose: 2 }\n      - { from: 2026-03-11, until: 2026-03-15, times: ["08:00"], dose: 1 }\n  - id: alendronate\n    strength: 70 mg\n    schedule: { days: [sun], times: ["06:30"] }\n';
+  it('the phase in force only, the strength in its own column (never as the name), every line within COLUMNS=80', () => {
+    const f = file(TAPER);
+    const r = meds(['--file', f, '--now', '2026-03-07T09:00', 'list'], { env: { COLUMNS: '80' } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    for (const l of r.stdout.split('\n')) expect(l.length, l).toBeLessThanOrEqual(80);
+    expect(r.stdout).toMatch(/^ID\s+NAME\s+STRENGTH\s+DOSE\s+SCHEDULE\s+PURPOSE$/m);
+    expect(r.stdout).toMatch(/^pred\s+5 mg\s+2 units\s+2 units once daily at/m);
+    expect(r.stdout).not.toContain('4 units');
+    expect(r.stdout).toMatch(/^alendronate\s+70 mg\s+1 unit\s+every Sunday at 06:30$/m);
+    const all = meds(['--file', f, '--now', '2026-03-07T09:00', 'list', '--all']);
+    expect(all.stdout).toContain('4 units once daily at 08:00, from 2026-03-01, until 2026-03-05; then 2 units once daily at 08:00, from 2026-03-06, until 2026-03-10; then 1 unit');
+  });
+
+  it('list --json gives each phase as data and which is in force', () => {
+    const f = file(TAPER);
+    const j = json(meds(['--file', f, '--now', '2026-03-07T09:00', '--json', 'list']));
+    const pred = j.medications[0];
+    expect(pred.currentPhase).toBe(1);
+    expect(pred.phases).toHaveLength(3);
+    expect(pred.phases[1]).toEqual({ from: '2026-03-06', until: '2026-03-10', count: null, dose: 2, asNeeded: false, times: [{ at: '08:00', label: '08:00', dose: 2 }], days: null, monthDays: null, everyDays: null, everyHours: null, cycle: null, minIntervalMinutes: null, maxPerDay: null });
+    expect(j.medications[1].phases[0]).toMatchObject({ days: ['sun'], times: [{ at: '06:30', label: '06:30', dose: 1 }] });
   });
 });
