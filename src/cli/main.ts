@@ -15,7 +15,9 @@ function action(load: () => Promise<{ run: Run }>) {
   return async function (this: Command, ...argv: unknown[]) {
     const cmd = argv[argv.length - 1] as Command;
     const opts = cmd.opts();
-    const args = cmd.args.slice(0, cmd.registeredArguments.length);
+    // A variadic last argument (`take [med...]`) takes every word left.
+    const variadic = cmd.registeredArguments[cmd.registeredArguments.length - 1]?.variadic;
+    const args = variadic ? cmd.args.slice() : cmd.args.slice(0, cmd.registeredArguments.length);
     const ctx = new Ctx(cmd.optsWithGlobals() as GlobalOptions);
     const code = await (await load()).run(ctx, args, opts);
     if (typeof code === 'number') process.exitCode = code;
@@ -52,7 +54,7 @@ const COMMAND_SETUP: Record<string, (c: Command) => Command> = {
   take: (c) =>
     c
       .description('record a dose as taken (in a terminal with no medication: a checklist of due and missed doses)')
-      .argument('[med]', 'medication id')
+      .argument('[med...]', 'medication ids: each is recorded as if taken alone')
       .option('--at <datetime>', 'when it was taken (default: now); "HH:MM" means today')
       .option('--for <time>', 'the scheduled dose it answers: "HH:MM", a routine name, or YYYY-MM-DDTHH:MM')
       .option('--dose <n>', 'units taken, when not the scheduled dose')

@@ -292,9 +292,9 @@ describe('meds list / history', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(lines(r.stdout)).toHaveLength(3);
-    expect(r.stdout).toMatch(/^DATE\s+TIME\s+MEDICATION\s+STATUS\s+DOSE\s+REASON\s*$/m);
-    expect(r.stdout).toMatch(/^2026-03-08\s+07:04\s+metformin\s+taken\s+for 07:00\s*$/m);
-    expect(r.stdout).toMatch(/^2026-03-08\s+09:30\s+apixaban\s+skipped\s+for 09:00\s+nausea\s*$/m);
+    expect(r.stdout).toMatch(/^DATE\s+TIME\s+MEDICATION\s+STATUS\s+FOR\s+DOSE\s+REASON\s*$/m);
+    expect(r.stdout).toMatch(/^2026-03-08\s+07:04\s+metformin\s+taken\s+07:00\s*$/m);
+    expect(r.stdout).toMatch(/^2026-03-08\s+09:30\s+apixaban\s+skipped\s+09:00\s+nausea\s*$/m);
     const j = json(on(f, NOW, '--json', 'history', '--med', 'apixaban'));
     expect(j.entries).toEqual([{ at: '2026-03-08T09:30-04:00', med: 'apixaban', status: 'skipped', for: '2026-03-08T09:00', extra: false, reason: 'nausea', dose: null }]);
     expect(on(f, '2026-03-20T10:00', 'history').stdout).toBe('No entries in the last 7 days.\n');

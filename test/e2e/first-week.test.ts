@@ -409,3 +409,29 @@ describe('rough edges: list shows the schedule in force, fits the width, --all f
     expect(j.medications[1].phases[0]).toMatchObject({ days: ['sun'], times: [{ at: '06:30', label: '06:30', dose: 1 }] });
   });
 });
+
+describe('rough edges: history, patterns and take say what they mean', () => {
+  it('history: the scheduled dose under FOR, the units under DOSE', () => {
+    const f = file('  - id: metformin\n    form: tablet\n    schedule: { times: [breakfast, dinner], from: 2026-03-01 }\n', ['{ at: 2026-03-08T07:04-04:00, med: metformin, for: 2026-03-08T07:00, status: taken, dose: 0.5 }']);
+    const r = on(f, '2026-03-08T10:00', 'history');
+    expect(r).toEqual({ code: 0, stdout: 'DATE        TIME   MEDICATION  STATUS  FOR    DOSE         REASON\n2026-03-08  07:04  metformin   taken   07:00  0.5 tablets\n', stderr: '' });
+  });
+
+  it('missed --days: each pattern names the medication once', () => {
+    const f = file('  - id: metformin\n    name: Metformin\n    schedule: { times: [breakfast], from: 2026-03-01 }\n');
+    const r = on(f, '2026-03-08T10:00', 'missed', '--days', '7');
+    expect(r.stdout).toContain('\n  Metformin: missed 7 of 7 doses (100%).');
+    expect(r.stdout).not.toContain('metformin: Metformin:');
+  });
+
+  it('take a b takes both, each as if alone; an unknown name records nothing (exit 2)', () => {
+    const f = file('  - id: lisinopril\n    schedule: { times: ["08:00"], from: 2026-03-01 }\n  - id: metformin\n    form: tablet\n    schedule: { times: ["08:00", "18:00"], from: 2026-03-01 }\n');
+    const bad = on(f, '2026-03-08T08:10', 'take', 'lisinopril', 'metfromin');
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(read(f)).toMatch(/log: \[\]\n$/);
+    const r = on(f, '2026-03-08T08:10', 'take', 'lisinopril', 'metformin');
+    expect(r).toEqual({ code: 0, stdout: 'Recorded lisinopril 08:00 dose as taken at 08:10 (on time).\nRecorded metformin 08:00 dose as taken at 08:10 (on time).\n', stderr: '' });
+    expect(read(f)).toContain('  - { at: 2026-03-08T08:10-04:00, med: lisinopril, for: 2026-03-08T08:00, status: taken, dose: 1 }\n  - { at: 2026-03-08T08:10-04:00, med: metformin, for: 2026-03-08T08:00, status: taken, dose: 1 }\n');
+  });
+});

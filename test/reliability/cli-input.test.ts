@@ -74,7 +74,8 @@ const cases: Case[] = [
   ['unknown option', [...N, 'take', 'apixaban', '--bogus'], /unknown option '--bogus'/],
   ['unknown command', [...N, 'tkae', 'apixaban'], /unknown command 'tkae'[\s\S]*take/],
   ['missing argument', [...N, 'skip'], /missing required argument 'med'/],
-  ['too many arguments', [...N, 'take', 'apixaban', 'metformin'], /too many arguments/],
+  ['too many arguments', [...N, 'skip', 'apixaban', 'metformin'], /too many arguments/],
+  ['take of several with one unknown: nothing recorded', [...N, 'take', 'apixaban', 'metfromin'], /no medication "metfromin"/],
   ['option without its value', [...N, 'take', 'apixaban', '--at'], /option '--at <datetime>' argument missing/],
   ['take with no medication and no terminal', [...N, 'take'], /name the medication to record[\s\S]*hint: run `meds list`/],
 ];
