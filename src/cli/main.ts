@@ -106,6 +106,18 @@ const COMMAND_SETUP: Record<string, (c: Command) => Command> = {
       .description('on hand, run-out and order-by dates, refills left; exit 1 when one needs action')
       .action(action(() => import('./commands/refills.js').then((m) => ({ run: m.runRefills })))),
 
+  supply: (c) =>
+    c
+      .description('set what is on hand, refills left and the prescription\'s expiry, so `meds refills` can count')
+      .argument('<med>', 'medication id')
+      .option('--on-hand <n>', 'units on hand now (counted today, or on --date)')
+      .option('--refills <n>', 'refills left on the prescription')
+      .option('--expires <YYYY-MM-DD>', 'the prescription\'s last valid day')
+      .option('--quantity <n>', 'the usual fill quantity (what `meds refill` records by default)')
+      .option('--lead-days <n>', 'days before running out to order (default 7)')
+      .option('--date <YYYY-MM-DD>', 'the day of the --on-hand count (default: today)')
+      .action(action(() => import('./commands/refills.js').then((m) => ({ run: m.runSupply })))),
+
   list: (c) =>
     c
       .description('the medications, with strength, dose, the schedule in force in words, and purpose')

@@ -435,3 +435,27 @@ describe('rough edges: history, patterns and take say what they mean', () => {
     expect(read(f)).toContain('  - { at: 2026-03-08T08:10-04:00, med: lisinopril, for: 2026-03-08T08:00, status: taken, dose: 1 }\n  - { at: 2026-03-08T08:10-04:00, med: metformin, for: 2026-03-08T08:00, status: taken, dose: 1 }\n');
   });
 });
+
+describe('rough edges: meds supply sets the count, refills and expiry', () => {
+  it('--on-hand --refills --expires on a medication with no supply yet; then refills counts from it', () => {
+    const f = file('  - id: metformin\n    form: tablet\n    schedule: { times: ["08:00", "18:00"], from: 2026-03-01 }\n');
+    const r = on(f, '2026-03-08T12:00', 'supply', 'metformin', '--on-hand', '30', '--refills', '2', '--expires', '2027-01-31');
+    expect(r).toEqual({ code: 0, stdout: 'Set the supply of metformin: onHand 30, countedAt 2026-03-08, refillsLeft 2, expires 2027-01-31. `meds refills` counts from here.\n', stderr: '' });
+    expect(read(f)).toContain('    schedule: { times: ["08:00", "18:00"], from: 2026-03-01 }\n    supply:\n      onHand: 30\n      countedAt: 2026-03-08\n      refillsLeft: 2\n      expires: 2027-01-31\n');
+    expect(meds(['--file', f, 'check'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(json(on(f, '2026-03-08T12:00', '--json', 'refills')).medications[0]).toMatchObject({ med: 'metformin', onHand: 30, refillsLeft: 2, expires: '2027-01-31' });
+    const again = on(f, '2026-03-09T12:00', '--json', 'supply', 'metformin', '--on-hand', '28');
+    expect(json(again).supply).toEqual({ med: 'metformin', onHand: 28, countedAt: '2026-03-09' });
+    expect(read(f)).toContain('    supply:\n      onHand: 28\n      countedAt: 2026-03-09\n      refillsLeft: 2\n      expires: 2027-01-31\n');
+  });
+
+  it('nothing to set, or a bad number: exit 2, nothing written', () => {
+    const f = file('  - id: metformin\n    schedule: { times: ["08:00"] }\n');
+    const before = read(f);
+    expect(on(f, '2026-03-08T12:00', 'supply', 'metformin').code).toBe(2);
+    const bad = on(f, '2026-03-08T12:00', 'supply', 'metformin', '--on-hand', 'lots');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('meds: error: --on-hand "lots" is not a whole number (0 or more)');
+    expect(read(f)).toBe(before);
+  });
+});
