@@ -9,6 +9,7 @@ import { table } from './table.js';
 import { amount, dateWords, medLabel } from './words.js';
 
 export interface TodayView {
+  patient?: string; // the patient's name, when the file has one
   day: number;
   now: number;
   timezone: string;
@@ -45,6 +46,7 @@ export function todayJson(v: TodayView, clock: Clock) {
     });
   return {
     schemaVersion: 1,
+    patient: { name: v.patient ?? null },
     date: formatDay(v.day),
     timezone: v.timezone,
     now: clock.formatInstant(v.now),
@@ -76,7 +78,8 @@ export function todayText(v: TodayView, clock: Clock, out: Output): string {
   const p = out.p;
   const lines: string[] = [];
   const isToday = clock.dayOf(v.now) === v.day;
-  lines.push(p.bold(`${isToday ? 'Today, ' : ''}${dateWords(v.day)}`) + p.dim(`  (${v.timezone}${isToday ? `, now ${clock.formatTime(v.now)}` : ''})`));
+  // The name first: two people's cron mails must not look the same.
+  lines.push(p.bold(`${v.patient ? `${v.patient}: ` : ''}${isToday ? 'Today, ' : ''}${dateWords(v.day)}`) + p.dim(`  (${v.timezone}${isToday ? `, now ${clock.formatTime(v.now)}` : ''})`));
   if (v.earlier.length) {
     // Before today's table: these need a decision now, whatever day they were due.
     const r = v.earlier.map(({ med, dose, advice: a }) => [clock.formatInstant(a.scheduledAt).slice(0, 16).replace('T', ' '), medLabel(med), amount(dose, med.unit), p.red('MISSED') + ` ${p.bold(a.action)}: ${a.message}`]);

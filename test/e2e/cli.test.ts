@@ -38,7 +38,7 @@ describe('meds today', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const out = r.stdout;
-    expect(lines(out)[0]).toBe('Today, Sunday 8 March 2026  (America/New_York, now 10:00)');
+    expect(lines(out)[0]).toBe('Alex Rivera: Today, Sunday 8 March 2026  (America/New_York, now 10:00)');
     expect(out).toMatch(/^TIME\s+MEDICATION\s+DOSE\s+STATUS$/m);
     expect(out).toMatch(/^06:30\s+alendronate 70 mg\s+1 unit\s+MISSED/m);
     expect(out).toMatch(/^07:00\s+Metformin 500 mg\s+1 tablet\s+taken 07:04$/m);
@@ -95,7 +95,7 @@ describe('meds today', () => {
     const f = copyFixture(EXAMPLE);
     const r = on(f, NOW, 'today', '--date', '2026-03-07');
     expect(r.code).toBe(0);
-    expect(lines(r.stdout)[0]).toBe('Saturday 7 March 2026  (America/New_York)');
+    expect(lines(r.stdout)[0]).toBe('Alex Rivera: Saturday 7 March 2026  (America/New_York)');
     expect(r.stdout).not.toContain('alendronate');
     expect(r.stdout).toMatch(/^07:00\s+Metformin 500 mg\s+1 tablet\s+MISSED/m);
     const j = json(on(f, NOW, '--json', 'today', '--date', '2026-03-07'));
@@ -585,7 +585,7 @@ describe('help and version', () => {
     }
     const help = run(['help', 'take']);
     expect([help.code, help.stdout]).toEqual([0, run(['take', '--help']).stdout]);
-    expect(help.stdout).toMatch(/^Usage: meds take \[options\] \[med\]/);
+    expect(help.stdout).toMatch(/^Usage: meds take \[options\] \[med\.\.\.\]/);
     const unknown = run(['tkae']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('hint: did you mean `take`?');
@@ -645,7 +645,7 @@ describe('a closed pipe', () => {
   it('`meds today | head -1` prints the first line, exits 0, no EPIPE', () => {
     const f = copyFixture(EXAMPLE);
     const r = spawnSync('bash', ['--norc', '--noprofile', '-c', `set -o pipefail; "${process.execPath}" "${BIN}" --file "${f}" --now ${NOW} today | head -1`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } });
-    expect(r.stdout).toBe('Today, Sunday 8 March 2026  (America/New_York, now 10:00)\n');
+    expect(r.stdout).toBe('Alex Rivera: Today, Sunday 8 March 2026  (America/New_York, now 10:00)\n');
     expect(r.stderr).not.toMatch(/EPIPE|Error|at /);
     expect(r.status).toBe(0);
   });

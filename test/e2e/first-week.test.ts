@@ -248,7 +248,7 @@ describe('#17.9 stop means no more doses from now', () => {
     expect(json(on(f, '2026-03-08T21:00', '--json', 'today')).doses.map((d: any) => [d.slot, d.status])).toEqual([['2026-03-08T08:00', 'taken']]);
     const missed = on(f, '2026-03-09T09:00', 'missed');
     expect(missed.code).toBe(0);
-    expect(missed.stdout).toMatch(/^No missed doses that need a decision now\./);
+    expect(missed.stdout).toMatch(/^Sam Okafor: missed doses at 2026-03-09 09:00\nNo missed doses that need a decision now\./);
   });
 
   it('a dose missed before the stop gets no take-now advice after it', () => {
@@ -457,5 +457,21 @@ describe('rough edges: meds supply sets the count, refills and expiry', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('meds: error: --on-hand "lots" is not a whole number (0 or more)');
     expect(read(f)).toBe(before);
+  });
+});
+
+describe('rough edges: the patient\'s name heads today, missed and refills, and is in their JSON', () => {
+  it.each([
+    ['today', /^Sam Okafor: Today, Sunday 8 March 2026 {2}\(America\/New_York, now 10:00\)\n/],
+    ['missed', /^Sam Okafor: missed doses at 2026-03-08 10:00\n/],
+    ['refills', /^Sam Okafor: supply on 2026-03-08\n/],
+  ])('%s', (cmd, head) => {
+    const f = file('  - id: lisinopril\n    schedule: { times: ["08:00"], from: 2026-03-01 }\n    supply: { onHand: 30, countedAt: 2026-03-01 }\n');
+    const r = on(f, '2026-03-08T10:00', cmd);
+    expect(r.stdout).toMatch(head);
+    expect(json(on(f, '2026-03-08T10:00', '--json', cmd)).patient).toEqual({ name: 'Sam Okafor' });
+    const anon = writeTemp(read(f).replace('  name: Sam Okafor\n', ''));
+    expect(meds(['--file', anon, '--now', '2026-03-08T10:00', cmd]).stdout).not.toContain(':  ');
+    expect(json(meds(['--file', anon, '--now', '2026-03-08T10:00', '--json', cmd])).patient).toEqual({ name: null });
   });
 });

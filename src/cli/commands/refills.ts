@@ -20,11 +20,13 @@ export async function runRefills(ctx: Ctx): Promise<number> {
   const clock = ctx.clock(regimen);
   const now = ctx.now(clock);
   const statuses = supplyStatuses(regimen, now, clock);
-  if (ctx.json) ctx.out.printJson(refillsJson(statuses));
+  const name = regimen.patient.name;
+  if (ctx.json) ctx.out.printJson({ ...refillsJson(statuses), patient: { name: name ?? null } });
   else {
     const p = ctx.out.p;
     const rows = refillRows(statuses, { green: p.green, yellow: p.yellow, red: p.red, blue: p.blue, dim: p.dim, bold: p.bold });
-    ctx.out.print(rows.length > 1 ? table(rows[0]!, rows.slice(1), { color: ctx.out.color, bold: p.bold }) : 'No medications.');
+    const head = name ? `${p.bold(`${name}: supply on ${formatDay(clock.dayOf(now))}`)}\n` : '';
+    ctx.out.print(head + (rows.length > 1 ? table(rows[0]!, rows.slice(1), { color: ctx.out.color, bold: p.bold }) : 'No medications.'));
   }
   return needsAttention(statuses) ? 1 : 0;
 }

@@ -41,7 +41,7 @@ export async function run(ctx: Ctx, _args: string[], opts: { date?: string }): P
       earlier.push({ med, dose, advice: a });
     }
   }
-  const view: TodayView = { day, now, timezone: regimen.patient.timezone, meds: meds.filter((m) => m.doses.length || m.extras.length), asNeeded, advice, earlier };
+  const view: TodayView = { patient: regimen.patient.name, day, now, timezone: regimen.patient.timezone, meds: meds.filter((m) => m.doses.length || m.extras.length), asNeeded, advice, earlier };
   if (ctx.json) ctx.out.printJson(todayJson(view, clock));
   else ctx.out.print(todayText(view, clock, ctx.out));
   return 0;
