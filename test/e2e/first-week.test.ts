@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, meds, read, writeTemp, type RunResult } from '../helpers/cli.js';
+import { ROOT, meds, read, tempDir, writeTemp, type RunResult } from '../helpers/cli.js';
 
 beforeAll(() => {
   if (!existsSync(join(ROOT, 'dist', 'meds.cjs'))) throw new Error('dist/meds.cjs is missing: run `npm run build` first');
@@ -473,5 +473,17 @@ describe('rough edges: the patient\'s name heads today, missed and refills, and 
     const anon = writeTemp(read(f).replace('  name: Sam Okafor\n', ''));
     expect(meds(['--file', anon, '--now', '2026-03-08T10:00', cmd]).stdout).not.toContain(':  ');
     expect(json(meds(['--file', anon, '--now', '2026-03-08T10:00', '--json', cmd])).patient).toEqual({ name: null });
+  });
+});
+
+describe('rough edges: init writes a schema comment that survives moving meds', () => {
+  it('outside meds\'s folder: the schema\'s name in the package, never an absolute path into it', () => {
+    const dir = tempDir();
+    const f = join(dir, 'regimen.yaml');
+    const r = meds(['--file', f, 'init', '--timezone', 'UTC']);
+    expect(r.code).toBe(0);
+    const text = read(f);
+    expect(text.split('\n')[0]).toBe('# JSON Schema for editors: schema/meds.schema.json in the meds package (point your YAML language server at it).');
+    expect(text).not.toContain(ROOT);
   });
 });

@@ -1,6 +1,6 @@
 /** `meds init`, `meds add`, `meds edit`, `meds stop`: changes to the regimen itself. */
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { usageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
 import { loadPrompts } from '../prompts.js';
@@ -22,12 +22,25 @@ type Obj = Record<string, unknown>;
 
 const DEFAULT_ROUTINE = { wake: '07:00', breakfast: '07:30', lunch: '12:30', dinner: '18:30', bed: '22:30' };
 
-export function regimenTemplate(name: string | undefined, timezone: string, routine: Record<string, string>): string {
+/**
+ * The line that points an editor's YAML language server at the schema shipped with this copy of meds.
+ * A path relative to the file, so the two can move together, when the file is inside meds's own folder
+ * (a project's examples); else the schema's name in the package, which no move breaks (an absolute path
+ * into wherever meds was installed broke as soon as that folder moved).
+ */
+function schemaComment(filePath: string | undefined): string[] {
+  if (typeof __dirname !== 'string' || filePath === undefined) return [];
+  const root = join(__dirname, '..');
+  const schema = join(root, 'schema', 'meds.schema.json');
+  const rel = relative(dirname(filePath), schema);
+  if (!relative(root, filePath).startsWith('..') && !isAbsolute(rel)) return [`# yaml-language-server: $schema=${rel}`];
+  return ['# JSON Schema for editors: schema/meds.schema.json in the meds package (point your YAML language server at it).'];
+}
+
+export function regimenTemplate(name: string | undefined, timezone: string, routine: Record<string, string>, filePath?: string): string {
   const routineText = `{ ${Object.entries(routine).map(([k, v]) => `${k}: "${v}"`).join(', ')} }`;
-  // Editors with a YAML language server validate against the schema shipped with this copy of meds.
-  const schema = typeof __dirname === 'string' ? join(__dirname, '..', 'schema', 'meds.schema.json') : undefined;
   return [
-    ...(schema ? [`# yaml-language-server: $schema=${schema}`] : []),
+    ...schemaComment(filePath),
     '# My medication regimen, kept by `meds` (see `meds --help`). Comments and extra keys are kept.',
     'meds: 1                              # format version',
     'patient:',
@@ -62,7 +75,7 @@ export async function runInit(ctx: Ctx, _args: string[], o: { name?: string; tim
   }
   if (!isValidZone(timezone)) throw usageError('bad-zone', `unknown time zone ${JSON.stringify(timezone)}`, 'use an IANA name such as America/New_York');
   mkdirSync(dirname(ctx.path), { recursive: true, mode: 0o700 });
-  create(ctx.path, regimenTemplate(name, timezone, routine), !!o.force);
+  create(ctx.path, regimenTemplate(name, timezone, routine, ctx.path), !!o.force);
   if (ctx.json) ctx.out.printJson({ schemaVersion: 1, created: ctx.path });
   else ctx.out.print(`Created ${ctx.path}. Next: \`meds add <id> --times 08:00\`.`);
   return 0;
