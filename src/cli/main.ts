@@ -172,9 +172,9 @@ const COMMAND_SETUP: Record<string, (c: Command) => Command> = {
 
   stop: (c) =>
     c
-      .description('end a medication\'s schedule (today, or --date); its history stays')
+      .description('stop a medication: no dose from now on (or after --date); its history stays')
       .argument('<med>', 'medication id')
-      .option('--date <YYYY-MM-DD>', 'the last day it is taken (default: today)')
+      .option('--date <YYYY-MM-DD>', 'the last day it is taken (default: stop now; a dose later today is not due)')
       .action(action(() => import('./commands/manage.js').then((m) => ({ run: m.runStop })))),
 };
 
@@ -198,9 +198,44 @@ export function buildProgram(only?: string): Command {
 
   for (const [name, setup] of Object.entries(COMMAND_SETUP)) if (only === undefined || only === name) setup(program.command(name));
   for (const c of [program, ...program.commands]) refuseRepeats(c);
+  for (const c of program.commands) {
+    const ex = EXAMPLES[c.name()];
+    if (ex) c.addHelpText('after', `\nExamples:\n${ex.map((e) => `  ${e}`).join('\n')}`);
+  }
+  program.addHelpText('after', EXIT_HELP);
 
   return program;
 }
+
+/** One or two examples for each command's --help. */
+const EXAMPLES: Record<string, string[]> = {
+  today: ['meds', 'meds today --date 2026-03-07 --json'],
+  take: ['meds take metformin', 'meds take apixaban --at 21:40 --for 21:00', 'meds take lisinopril metformin'],
+  skip: ['meds skip metformin --reason nausea', 'meds skip amoxicillin --for 00:00'],
+  undo: ['meds undo'],
+  missed: ['meds missed', 'meds missed pill --days 30'],
+  adherence: ['meds adherence --days 30', 'meds adherence --from 2026-01-01 --to 2026-03-31 --med metformin --json'],
+  refill: ['meds refill metformin --quantity 60', 'meds refill metformin --quantity 90 --days-supply 45 --date 2026-03-01'],
+  refills: ['meds refills', 'meds refills --json'],
+  supply: ['meds supply metformin --on-hand 30 --refills 2 --expires 2027-01-31', 'meds supply ibuprofen --on-hand 24 --quantity 24'],
+  list: ['meds list', 'meds list --all --json'],
+  history: ['meds history', 'meds history --med metformin --days 30'],
+  check: ['meds check', 'meds --file ~/family/ana.yaml check --json'],
+  init: ['meds init --name "Alex Rivera" --timezone America/New_York', 'meds init --routine wake=06:30,breakfast=07:00,dinner=18:00,bed=22:00'],
+  add: ['meds add metformin --strength "500 mg" --form tablet --times breakfast,dinner', 'meds add prednisone --times 08:00 --dose 4 --for 5d --phase "dose=2 for=5d" --phase "dose=1 for=5d"'],
+  edit: ['meds edit metformin --dose 2', 'meds edit amoxicillin --until 2026-03-10'],
+  stop: ['meds stop apixaban', 'meds stop apixaban --date 2026-03-31'],
+};
+
+const EXIT_HELP = `
+Exit codes:
+  0   fine
+  1   something to act on: meds missed (take-now, take-next-morning, contact-prescriber),
+      meds refills (refill-now, out, no-refills, expired)
+  2   bad usage (unknown command, option or medication, a bad value)
+  65  the regimen file is invalid        66  it does not exist (meds init creates one)
+  70  an internal error (a bug)           73  the file could not be written
+  74  the file could not be read          75  another meds holds the lock`;
 
 /** Options that may be given more than once (each adds to a list). */
 const REPEATABLE = new Set(['phase']);

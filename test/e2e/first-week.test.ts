@@ -487,3 +487,17 @@ describe('rough edges: init writes a schema comment that survives moving meds', 
     expect(text).not.toContain(ROOT);
   });
 });
+
+describe('rough edges: --help gives examples, and the program\'s help the exit codes', () => {
+  it('meds --help lists the exit codes; each command\'s help has an example of itself', () => {
+    const top = meds(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toContain('\nExit codes:\n  0   fine\n  1   something to act on');
+    expect(top.stdout).toMatch(/^ {2}65 {2}the regimen file is invalid/m);
+    for (const cmd of ['today', 'take', 'skip', 'missed', 'refills', 'supply', 'list', 'add', 'edit', 'stop', 'init']) {
+      const r = meds([cmd, '--help']);
+      expect(r.code, cmd).toBe(0);
+      expect(r.stdout, cmd).toMatch(new RegExp(`\\nExamples:\\n {2}meds${cmd === 'today' ? '' : ` ${cmd}`}`));
+    }
+  });
+});
