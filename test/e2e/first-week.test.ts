@@ -260,6 +260,14 @@ describe('#17.9 stop means no more doses from now', () => {
     expect(json(r).advice).toEqual([]);
   });
 
+  it('adherence does not count the doses after a mid-day stop', () => {
+    const f = file(BID, ['{ at: 2026-03-08T08:05-04:00, med: lisinopril, for: 2026-03-08T08:00, status: taken, dose: 1 }']);
+    expect(on(f, '2026-03-08T15:00', 'stop', 'lisinopril').code).toBe(0);
+    const r = on(f, '2026-03-09T10:00', '--json', 'adherence', '--from', '2026-03-08', '--to', '2026-03-08');
+    expect(r.code).toBe(0);
+    expect(json(r).medications[0]).toMatchObject({ med: 'lisinopril', scheduled: 1, taken: 1, missed: 0 });
+  });
+
   it('stop --date keeps that day\'s doses and none after', () => {
     const f = file(BID);
     expect(on(f, '2026-03-08T09:00', 'stop', 'lisinopril', '--date', '2026-03-10').code).toBe(0);
