@@ -3,7 +3,7 @@
  * command runs; this file is the only place that turns errors into exit codes.
  */
 import { Command, CommanderError } from 'commander';
-import { EXIT, MedsError, formatPos } from '../errors.js';
+import { EXIT, MedsError, formatPos, usageError } from '../errors.js';
 import { Ctx, type GlobalOptions } from './context.js';
 import { makeOutput, writeOut } from '../render/output.js';
 import { humanText } from '../render/escape.js';
@@ -16,8 +16,9 @@ function action(load: () => Promise<{ run: Run }>) {
   return async function (this: Command, ...argv: unknown[]) {
     const cmd = argv[argv.length - 1] as Command;
     const opts = cmd.opts();
-    // (A variadic argument, such as check's paths, takes every word left.)
-    const args = cmd.registeredArguments.some((a) => a.variadic) ? cmd.args : cmd.args.slice(0, cmd.registeredArguments.length);
+    // A variadic last argument (`take [med...]`) takes every word left.
+    const variadic = cmd.registeredArguments[cmd.registeredArguments.length - 1]?.variadic;
+    const args = variadic ? cmd.args.slice() : cmd.args.slice(0, cmd.registeredArguments.length);
     const ctx = new Ctx(cmd.optsWithGlobals() as GlobalOptions);
     const code = await (await load()).run(ctx, args, opts);
     if (typeof code === 'number') process.exitCode = code;
@@ -30,9 +31,11 @@ const scheduleOptions = (c: Command) =>
     .option('--times <list>', 'comma-separated "HH:MM" or routine names, e.g. 08:00,20:00 or breakfast,dinner')
     .option('--days <list>', 'weekdays, e.g. mon,thu')
     .option('--every <duration>', 'every N hours ("8h", elapsed time) or days/weeks ("2d", "1w")')
-    .option('--from <date>', 'start date (or date-time for --every Nh)')
-    .option('--until <date>', 'last day')
+    .option('--from <date>', 'first day (or date-time for --every Nh); edit: the day the change starts (default today)')
+    .option('--until <date>', 'last day of the schedule these flags give; edit with no other schedule flag: the last day of the phase in force on --from (default today)')
+    .option('--for <length>', 'how long the schedule these flags give lasts, instead of --until: 5d, 2w')
     .option('--count <n>', 'total doses (a course)')
+    .option('--phase <spec>', 'one more phase after the one before (repeatable, in order): KEY=VALUE pairs separated by spaces, KEY one of times, days, every, cycle, dose, from, until, for (a length: 5d, 2w), count; a phase without times keeps the previous ones', (v: string, prev: string[] = []) => [...prev, v])
     .option('--cycle <on/off>', 'days on and off, e.g. 21/7')
     .option('--as-needed', 'as needed (PRN)')
     .option('--min-interval <duration>', 'as needed: least time between doses, e.g. 6h')
@@ -52,7 +55,7 @@ const COMMAND_SETUP: Record<string, (c: Command) => Command> = {
   take: (c) =>
     c
       .description('record a dose as taken (in a terminal with no medication: a checklist of due and missed doses)')
-      .argument('[med]', 'medication id')
+      .argument('[med...]', 'medication ids: each is recorded as if taken alone')
       .option('--at <datetime>', 'when it was taken (default: now); "HH:MM" means today')
       .option('--for <time>', 'the scheduled dose it answers: "HH:MM", a routine name, or YYYY-MM-DDTHH:MM')
       .option('--dose <n>', 'units taken, when not the scheduled dose')
@@ -104,9 +107,22 @@ const COMMAND_SETUP: Record<string, (c: Command) => Command> = {
       .description('on hand, run-out and order-by dates, refills left; exit 1 when one needs action')
       .action(action(() => import('./commands/refills.js').then((m) => ({ run: m.runRefills })))),
 
+  supply: (c) =>
+    c
+      .description('set what is on hand, refills left and the prescription\'s expiry, so `meds refills` can count')
+      .argument('<med>', 'medication id')
+      .option('--on-hand <n>', 'units on hand now (counted today, or on --date)')
+      .option('--refills <n>', 'refills left on the prescription')
+      .option('--expires <YYYY-MM-DD>', 'the prescription\'s last valid day')
+      .option('--quantity <n>', 'the usual fill quantity (what `meds refill` records by default)')
+      .option('--lead-days <n>', 'days before running out to order (default 7)')
+      .option('--date <YYYY-MM-DD>', 'the day of the --on-hand count (default: today)')
+      .action(action(() => import('./commands/refills.js').then((m) => ({ run: m.runSupply })))),
+
   list: (c) =>
     c
-      .description('the medications, with strength, dose, schedule in words and purpose')
+      .description('the medications, with strength, dose, the schedule in force in words, and purpose')
+      .option('--all', 'every phase of each schedule (a taper\'s past and future phases), not only the one in force')
       .action(action(() => import('./commands/list.js'))),
 
   history: (c) =>
@@ -164,9 +180,9 @@ const COMMAND_SETUP: Record<string, (c: Command) => Command> = {
 
   stop: (c) =>
     c
-      .description('end a medication\'s schedule (today, or --date); its history stays')
+      .description('stop a medication: no dose from now on (or after --date); its history stays')
       .argument('<med>', 'medication id')
-      .option('--date <YYYY-MM-DD>', 'the last day it is taken (default: today)')
+      .option('--date <YYYY-MM-DD>', 'the last day it is taken (default: stop now; a dose later today is not due)')
       .action(action(() => import('./commands/manage.js').then((m) => ({ run: m.runStop })))),
 };
 
@@ -185,11 +201,69 @@ export function buildProgram(only?: string): Command {
     .option('--no-color', 'no color (also NO_COLOR, or when output is not a terminal)')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => writeOut(1, humanText(s, false)), writeErr: (s) => writeOut(2, humanText(s, false)) });
+    // Commander's own error lines are not printed: report() prints them as meds's errors, with a hint.
+    .configureOutput({ writeOut: (s) => writeOut(1, humanText(s, false)), writeErr: (s) => writeOut(2, humanText(s, false)), outputError: () => {} });
 
   for (const [name, setup] of Object.entries(COMMAND_SETUP)) if (only === undefined || only === name) setup(program.command(name));
+  for (const c of [program, ...program.commands]) refuseRepeats(c);
+  for (const c of program.commands) {
+    const ex = EXAMPLES[c.name()];
+    if (ex) c.addHelpText('after', `\nExamples:\n${ex.map((e) => `  ${e}`).join('\n')}`);
+  }
+  program.addHelpText('after', EXIT_HELP);
 
   return program;
+}
+
+/** One or two examples for each command's --help. */
+const EXAMPLES: Record<string, string[]> = {
+  today: ['meds', 'meds today --date 2026-03-07 --json'],
+  take: ['meds take metformin', 'meds take apixaban --at 21:40 --for 21:00', 'meds take lisinopril metformin'],
+  skip: ['meds skip metformin --reason nausea', 'meds skip amoxicillin --for 00:00'],
+  undo: ['meds undo'],
+  missed: ['meds missed', 'meds missed pill --days 30'],
+  adherence: ['meds adherence --days 30', 'meds adherence --from 2026-01-01 --to 2026-03-31 --med metformin --json'],
+  refill: ['meds refill metformin --quantity 60', 'meds refill metformin --quantity 90 --days-supply 45 --date 2026-03-01'],
+  refills: ['meds refills', 'meds refills --json'],
+  supply: ['meds supply metformin --on-hand 30 --refills 2 --expires 2027-01-31', 'meds supply ibuprofen --on-hand 24 --quantity 24'],
+  list: ['meds list', 'meds list --all --json'],
+  history: ['meds history', 'meds history --med metformin --days 30'],
+  check: ['meds check', 'meds --file ~/family/ana.yaml check --json'],
+  init: ['meds init --name "Alex Rivera" --timezone America/New_York', 'meds init --routine wake=06:30,breakfast=07:00,dinner=18:00,bed=22:00'],
+  add: ['meds add metformin --strength "500 mg" --form tablet --times breakfast,dinner', 'meds add prednisone --times 08:00 --dose 4 --for 5d --phase "dose=2 for=5d" --phase "dose=1 for=5d"'],
+  edit: ['meds edit metformin --dose 2', 'meds edit amoxicillin --until 2026-03-10'],
+  stop: ['meds stop apixaban', 'meds stop apixaban --date 2026-03-31'],
+};
+
+const EXIT_HELP = `
+Exit codes:
+  0   fine
+  1   something to act on: meds missed (take-now, take-next-morning, contact-prescriber),
+      meds refills (refill-now, out, no-refills, expired)
+  2   bad usage (unknown command, option or medication, a bad value)
+  65  the regimen file is invalid        66  it does not exist (meds init creates one)
+  70  an internal error (a bug)           73  the file could not be written
+  74  the file could not be read          75  another meds holds the lock`;
+
+/** Options that may be given more than once (each adds to a list). */
+const REPEATABLE = new Set(['phase']);
+
+/**
+ * An option with a value given twice is refused (exit 2) rather than reduced to the last one:
+ * `--file a --file b` would otherwise read b alone, silently.
+ */
+function refuseRepeats(c: Command): void {
+  for (const opt of c.options) {
+    if (!(opt.required || opt.optional) || REPEATABLE.has(opt.attributeName())) continue;
+    let seen = false;
+    c.on(`option:${opt.name()}`, () => {
+      if (seen) {
+        const hint = opt.attributeName() === 'file' ? 'give one file: meds reads one regimen file at a time' : `give ${opt.long ?? opt.short} once`;
+        throw usageError('repeated-option', `${opt.long ?? opt.short} is given more than once`, hint);
+      }
+      seen = true;
+    });
+  }
 }
 
 /** Run the program; sets process.exitCode, never calls process.exit() on the normal path. */
@@ -200,7 +274,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(args);
   } catch (err) {
-    process.exitCode = report(err, argv.includes('--json'));
+    process.exitCode = report(err, argv.includes('--json'), name);
   }
 }
 
@@ -247,13 +321,26 @@ function errorJson(code: string, exitCode: number, message: string, hint?: strin
   return { schemaVersion: 1, error: { code, exitCode, message, hint: hint ?? null, position: err?.pos ?? null, problems: err?.problems ?? [] } };
 }
 
-function report(err: unknown, json: boolean): number {
+/**
+ * A commander error as meds's own: the message without commander's "error: ", its suggestion as the
+ * hint (else where to look), and a code in the same style as meds's codes (kebab-case).
+ */
+export function usageFromCommander(err: CommanderError, command: string | undefined): MedsError {
+  const text = err.message.replace(/^error: /, '');
+  const m = /\n?\(Did you mean (.+)\?\)\s*$/.exec(text);
+  const message = (m ? text.slice(0, m.index) : text).trim();
+  const known = command !== undefined && COMMANDS.has(command) ? command : undefined;
+  const help = known ? `\`meds ${known} --help\` lists its arguments and options` : '`meds --help` lists the commands';
+  const hint = m ? `did you mean \`${m[1]}\`? ${help}` : help;
+  const code = err.code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return new MedsError(code, message, { exitCode: EXIT.usage, hint });
+}
+
+function report(err: unknown, json: boolean, command?: string): number {
   const out = makeOutput({ json });
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
-    // commander already printed its message on stderr
-    if (json) out.printJson(errorJson(err.code.replace(/^commander\./, ''), EXIT.usage, err.message.replace(/^error: /, '')));
-    return EXIT.usage;
+    err = usageFromCommander(err, command);
   }
   if (err instanceof MedsError) {
     const e = out.e;

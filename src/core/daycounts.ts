@@ -231,6 +231,8 @@ function intervalDose(t: Tables, key: number): number {
 export function creditByDay(med: Medication, log: LogColumns, rows: ArrayLike<number>, fromDay: DayNum, toDay: DayNum, now: Millis, clock: Clock, w: Window, steady: Float64Array): ByDay | undefined {
   const phases = med.phases;
   for (const p of phases) if (!p.asNeeded && p.count !== undefined && p.everyMs === undefined) return undefined;
+  // A medication stopped mid-day (`stopped`: untilMinute) has a last day the pattern does not describe.
+  for (const p of phases) if (p.untilMinute !== undefined) return undefined;
   const d0 = fromDay - 2, d1 = toDay + 8; // the days looked at
   if (steady.length !== d1 - d0 + 1) throw new Error('internal: creditByDay needs clock.steadyOffsets(fromDay - 2, toDay + 8)');
   const t = tablesOf(med, d0, d1, steady, clock);

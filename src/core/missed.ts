@@ -833,6 +833,17 @@ function trackingStartOf(regimen: Regimen): Millis {
   return t;
 }
 
+/**
+ * Was the medication stopped (`meds stop`) after the dose at `at` and by `now`? Then that dose gets no
+ * advice: a stopped medicine is never to be taken now.
+ */
+function stoppedSince(med: Medication, at: Millis, now: Millis, clock: Clock): boolean {
+  const s = med.stopped;
+  if (!s) return false;
+  const stop = clock.toInstant(s.day, s.minute);
+  return stop <= now && at < stop;
+}
+
 /** Advice for every missed dose of one medication that still matters at `now`, oldest first. */
 export function adviseMedication(regimen: Regimen, med: Medication, now: Millis, clock: Clock): MissedAdvice[] {
   const w = windowOf(regimen.settings);
@@ -856,7 +867,7 @@ export function adviseMedication(regimen: Regimen, med: Medication, now: Millis,
     // A dose still inside its on-time window after midnight is, for a same-day rule, a dose of a day that is over:
     // the window never overrides the rule (warfarin at 23:00, remembered at 00:30: leave it out).
     const pastItsDay = d.status === 'due' && d.day < today;
-    if (d.status !== 'missed' && !pastItsDay) continue;
+    if ((d.status !== 'missed' && !pastItsDay) || stoppedSince(med, d.at, now, clock)) continue;
     const dec = resolveRule(regimen, med, factsFor(med, doses, i));
     if (pastItsDay && !sameDayBound(dec)) continue;
     const ctx: Ctx = { regimen, med, name, clock, now, today, w, doses, i, d, trackingStart, words };

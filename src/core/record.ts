@@ -7,7 +7,8 @@
 import { usageError } from '../errors.js';
 import type { LogStatus, Medication, Millis, Regimen } from '../model/types.js';
 import { assessMedication, asNeededState, chooseDose, entriesByMed, windowOf, type AsNeededState, type DoseState } from './doses.js';
-import { isAsNeeded } from './schedule.js';
+import { isAsNeeded, phaseOn } from './schedule.js';
+import { adviceForDose, adviseMedication, type MissedAdvice } from './missed.js';
 import { Clock, DAY, formatDuration, parseHM, parseLocalDateTime, slotKey } from './time.js';
 
 export type RecordPlan =
@@ -77,14 +78,71 @@ export function planRecord(regimen: Regimen, med: Medication, status: LogStatus,
     return scheduled(status, d, at, w.earlyMs, w.lateMs);
   }
   const pending = doses.filter((d) => d.status !== 'taken' && d.status !== 'skipped');
-  let d = chooseDose(pending, at, w);
+  // A skip answers the missed dose that still waits for a decision (its advice is pending) before the
+  // next dose: at 07:05 `skip` is about the missed 00:00 dose, not the 08:00 one.
+  let d = status === 'skipped' ? missedAwaitingDecision(regimen, med, pending, at, clock) : undefined;
+  d ??= chooseDose(pending, at, w);
+  let tooLate: { dose: DoseState; advice?: MissedAdvice } | undefined;
+  let lateNote: string | undefined;
+  if (d && status === 'taken' && at > d.at + w.lateMs) {
+    // A late take answers a missed dose only while its missed-dose rule still says to take it.
+    const advice = adviceForDose(regimen, med, d, at, clock);
+    if (!lateTakeAllowed(advice, at)) {
+      tooLate = { dose: d, advice };
+      d = undefined;
+    } else if (at - d.at >= DAY && advice) {
+      lateNote = `credited to the missed ${d.slot.replace('T', ' ')} dose of ${med.id}, ${formatDuration(at - d.at)} late, as its missed-dose rule (${advice.rule.id}) says: ${advice.message}`;
+    }
+  }
   // A take for a dose that was skipped: the user changed their mind; the take answers it.
-  if (!d && status === 'taken') d = chooseDose(doses.filter((x) => x.status === 'skipped'), at, w);
+  if (!d && !tooLate && status === 'taken') d = chooseDose(doses.filter((x) => x.status === 'skipped'), at, w);
   if (!d && status === 'skipped') d = pending.find((x) => x.at > at && x.at - at < DAY); // skipping the next dose ahead of time
-  if (d) return scheduled(status, d, at, w.earlyMs, w.lateMs);
+  if (d) {
+    const plan = scheduled(status, d, at, w.earlyMs, w.lateMs);
+    if (lateNote) plan.warnings.push(lateNote);
+    return plan;
+  }
   if (status === 'skipped') throw usageError('nothing-to-skip', `no pending dose of ${med.id} to skip near ${clock.formatInstant(at)}`, 'name one with --for HH:MM');
-  const lastTaken = [...doses].reverse().find((x) => x.status === 'taken' && x.at <= at + w.earlyMs);
-  return { kind: 'extra', status: 'taken', lastTaken, warnings: [lastTaken ? doubleDoseWarning(med, lastTaken, clock) : `no dose of ${med.id} is scheduled near ${clock.formatTime(at)}: recorded as an extra dose`] };
+  const stop = stoppedBefore(med, at, clock);
+  if (stop) return { kind: 'extra', status: 'taken', warnings: [stop] };
+  if (tooLate) return { kind: 'extra', status: 'taken', warnings: [tooLateWarning(med, tooLate.dose, tooLate.advice, at, clock)] };
+  // Only the most recent dose at or before this take can make it a double dose.
+  const last = [...doses].reverse().find((x) => x.at <= at + w.earlyMs);
+  const lastTaken = last?.status === 'taken' ? last : undefined;
+  return { kind: 'extra', status: 'taken', lastTaken, warnings: [lastTaken ? doubleDoseWarning(med, lastTaken, clock) : `no dose of ${med.id} is pending at ${clock.formatTime(at)}: recorded as an extra dose, beyond the schedule`] };
+}
+
+/** The latest missed dose (at `at`) that the missed-dose advice still answers, if any. */
+function missedAwaitingDecision(regimen: Regimen, med: Medication, pending: DoseState[], at: Millis, clock: Clock): DoseState | undefined {
+  const w = windowOf(regimen.settings);
+  if (!pending.some((d) => d.at + w.lateMs < at)) return undefined;
+  const advised = new Set(adviseMedication(regimen, med, at, clock).flatMap((a) => [a.slot, ...(a.covers ?? [])]));
+  return [...pending].reverse().find((d) => d.at + w.lateMs < at && advised.has(d.slot));
+}
+
+/** Does the advice for a missed dose, at `at`, still say to take it? */
+function lateTakeAllowed(advice: MissedAdvice | undefined, at: Millis): boolean {
+  if (!advice || advice.action === 'skip') return false;
+  return advice.takeBy === undefined || at <= advice.takeBy;
+}
+
+function tooLateWarning(med: Medication, d: DoseState, advice: MissedAdvice | undefined, at: Millis, clock: Clock): string {
+  const why = advice
+    ? `its missed-dose rule (${advice.rule.id}) says: ${advice.message}`
+    : 'its missed-dose advice no longer applies';
+  return `NOT A SCHEDULED DOSE: no dose of ${med.id} is pending at ${clock.formatTime(at)}; the ${d.slot.replace('T', ' ')} dose is ${formatDuration(at - d.at)} late, and ${why} Recorded as an extra dose, not as that dose taken late. If this was a mistake, run \`meds undo\`; \`meds missed\` says what to do now.`;
+}
+
+/**
+ * When a take falls after the medication was stopped (and before any restart), the warning that says
+ * so; else undefined.
+ */
+function stoppedBefore(med: Medication, at: Millis, clock: Clock): string | undefined {
+  const s = med.stopped;
+  if (!s || at < clock.toInstant(s.day, s.minute)) return undefined;
+  const day = clock.dayOf(at);
+  if (med.phases.some((p) => p.from !== undefined && p.from > s.day && p.from <= day)) return undefined; // restarted
+  return `${med.id} was STOPPED on ${s.text.replace('T', ' ')}: no dose of it is scheduled. Recorded as an extra dose. If this was a mistake, run \`meds undo\`; if it was restarted, give it a schedule again: \`meds edit ${med.id} --times HH:MM --from YYYY-MM-DD\`.`;
 }
 
 function doubleDoseWarning(med: Medication, d: DoseState, clock: Clock): string {
@@ -107,6 +165,18 @@ export interface NewEntry {
   extra?: boolean;
 }
 
+/**
+ * The units a take used, as its log line keeps them: the dose given (`--dose`), else the scheduled dose
+ * it answers, else the dose of the phase in force. Written on the line when taken, so a later change of
+ * the dose (`meds edit --dose`) never changes what a past take used.
+ */
+export function unitsTaken(plan: RecordPlan, med: Medication, at: Millis, clock: Clock, dose?: number): number | undefined {
+  if (plan.status !== 'taken') return dose;
+  if (dose !== undefined) return dose;
+  if (plan.kind === 'scheduled') return plan.dose.dose;
+  return phaseOn(med, clock.dayOf(at))?.dose ?? med.phases[med.phases.length - 1]?.dose ?? 1;
+}
+
 export function entryFor(plan: RecordPlan, med: Medication, at: Millis, clock: Clock, reason?: string, dose?: number): NewEntry {
   return {
     at: clock.formatInstant(at),
@@ -114,7 +184,7 @@ export function entryFor(plan: RecordPlan, med: Medication, at: Millis, clock: C
     for: plan.kind === 'scheduled' ? plan.dose.slot : undefined,
     status: plan.status,
     reason: plan.status === 'skipped' ? reason : undefined,
-    dose,
+    dose: unitsTaken(plan, med, at, clock, dose),
     extra: plan.kind === 'extra' ? true : undefined,
   };
 }

@@ -99,8 +99,9 @@ function push(c: DoseTimes, at: Millis, day: DayNum, minute: number, fold: numbe
   c.time[i] = time;
 }
 
-/** Is time k of phase p given on `day`? Not before a date-time `from` on its first day. */
-const timeGiven = (p: Phase, day: DayNum, k: number) => p.from !== day || p.fromMinute === undefined || p.times[k]!.minute >= p.fromMinute;
+/** Is time k of phase p given on `day`? Not before a date-time `from` on its first day, nor from a stop's minute on its last. */
+const timeGiven = (p: Phase, day: DayNum, k: number) =>
+  (p.from !== day || p.fromMinute === undefined || p.times[k]!.minute >= p.fromMinute) && (p.until !== day || p.untilMinute === undefined || p.times[k]!.minute < p.untilMinute);
 
 /** Doses of one daily-type phase (index pi) on local days [fromDay, toDay]. */
 function expandDaily(p: Phase, pi: number, end: DayNum | undefined, fromDay: DayNum, toDay: DayNum, clock: Clock, out: DoseTimes) {
@@ -145,6 +146,7 @@ function expandInterval(p: Phase, pi: number, end: DayNum | undefined, fromDay: 
     const day = Math.floor(localMs / DAY);
     const minute = Math.floor((localMs - day * DAY) / MINUTE);
     if (end !== undefined && day > end) return;
+    if (p.untilMinute !== undefined && day === p.until && minute >= p.untilMinute) return; // stopped mid-day
     const fold = clock.steadyOffset(day) === undefined && secondPass(at, localMs, clock);
     push(out, at, day, minute, fold ? 1 : 0, pi, -1);
   }

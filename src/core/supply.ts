@@ -10,14 +10,17 @@ import { Clock, DAY, slotNumber } from './time.js';
 import { expandDays, lastScheduledDay, phaseEnd, phaseOn } from './schedule.js';
 import { assessMedication, entriesByMed, windowOf } from './doses.js';
 import { findMed } from './find.js';
+import { isFinished, medStanding } from './status.js';
 
 export type SupplyStatusCode = 'ok' | 'refill-soon' | 'refill-now' | 'out' | 'no-refills' | 'expired' | 'unknown';
 
 export interface SupplyStatus {
   med: string;
   onHand?: number; // units now; undefined when neither a count nor a fill is recorded
-  dailyUse?: number; // units per day of the phase in force (as-needed: maxPerDay × dose)
-  runsOutOn?: DayNum; // the day of the first projected dose that cannot be taken; undefined: not within the horizon, or the medication ends first
+  dailyUse?: number; // units per day of the phase in force (as-needed: maxPerDay × dose, the most it allows)
+  recentDailyUse?: number; // as-needed: units taken per day over the last RECENT_DAYS days (what the projection uses)
+  runsOutOn?: DayNum; // the day of the first projected dose that cannot be taken (as-needed: at recent use); undefined: not within the horizon, or the medication ends first
+  runsOutAtMaxOn?: DayNum; // as-needed: the same at the maximum use, the earliest it can run out (an upper bound on use, shown apart)
   refillBy?: DayNum; // runsOutOn − leadDays
   leadDays: number;
   refillsLeft?: number;
@@ -30,6 +33,8 @@ export const ATTENTION_STATUSES: readonly SupplyStatusCode[] = ['refill-now', 'o
 /** refill-soon: the order-by day is at most this many days away. */
 export const REFILL_SOON_DAYS = 7;
 export const DEFAULT_LEAD_DAYS = 7;
+/** As-needed use is projected from the units taken over this many days (today included). */
+export const RECENT_DAYS = 30;
 /** How far ahead the run-out projection looks. */
 export const HORIZON_DAYS = 731;
 const CHUNK_DAYS = 28;
@@ -233,6 +238,7 @@ export function projectRunOut(
   now: Millis,
   clock: Clock,
   regimen: Pick<Regimen, 'settings'>,
+  asNeededRate?: number,
 ): DayNum | undefined {
   const today = clock.dayOf(now);
   let remaining = onHand;
@@ -245,7 +251,18 @@ export function projectRunOut(
   const todayState = assessMedication(med, entries, today, today, now, clock, windowOf(regimen.settings));
   for (const d of todayState.doses) if ((d.status === 'due' || d.status === 'upcoming') && !use(d.dose)) return today;
   const pToday = phaseOn(med, today);
-  if (pToday?.asNeeded && pToday.maxPerDay !== undefined) {
+  // At recent use, an as-needed day uses `asNeededRate` units (a fraction of a dose, on average): the
+  // supply is out on the first day that cannot give one whole dose.
+  const asNeededDay = (p: Phase, already: number): boolean => {
+    if (remaining + EPS < p.dose) return false;
+    remaining = Math.max(0, remaining - Math.max(0, asNeededRate! - already));
+    return true;
+  };
+  if (pToday?.asNeeded && asNeededRate !== undefined) {
+    const dayStart = clock.startOfDay(today);
+    const usedToday = entries.filter((e) => e.med === med.id && e.status === 'taken' && e.at >= dayStart && e.at <= now).reduce((n, e) => n + unitsOfEntry(med, e, clock), 0);
+    if (!asNeededDay(pToday, usedToday)) return today;
+  } else if (pToday?.asNeeded && pToday.maxPerDay !== undefined) {
     const dayStart = clock.startOfDay(today);
     const takenToday = entries.filter((e) => e.med === med.id && e.status === 'taken' && e.at >= dayStart && e.at <= now).length;
     for (let k = takenToday; k < pToday.maxPerDay; k++) if (!use(pToday.dose)) return today;
@@ -259,10 +276,33 @@ export function projectRunOut(
     for (let d = a; d <= b; d++) {
       for (; i < doses.length && doses[i]!.day <= d; i++) if (!use(doses[i]!.dose)) return doses[i]!.day;
       const p = phaseOn(med, d);
-      if (p?.asNeeded && p.maxPerDay !== undefined) for (let k = 0; k < p.maxPerDay; k++) if (!use(p.dose)) return d;
+      if (p?.asNeeded && asNeededRate !== undefined) {
+        if (!asNeededDay(p, 0)) return d;
+      } else if (p?.asNeeded && p.maxPerDay !== undefined) for (let k = 0; k < p.maxPerDay; k++) if (!use(p.dose)) return d;
     }
   }
   return undefined;
+}
+
+/**
+ * Units of an as-needed medication taken per day, recently: the doses taken on as-needed days of the
+ * last RECENT_DAYS days (today up to `now` included), over those days; the window starts no earlier
+ * than the as-needed phase. Undefined when no as-needed phase is in force today or later.
+ * domain.md §6: project an as-needed supply from recent actual use, the maximum only as a bound.
+ */
+export function recentAsNeededUse(med: Medication, entries: readonly LogEntry[], now: Millis, clock: Clock): number | undefined {
+  const today = clock.dayOf(now);
+  const p = phaseAtOrAfter(med, today);
+  if (!p?.asNeeded) return undefined;
+  const first = Math.max(today - RECENT_DAYS + 1, p.from ?? -Infinity);
+  if (first > today) return 0;
+  const from = clock.startOfDay(first);
+  let units = 0;
+  for (const e of entries) {
+    if (e.med !== med.id || e.status !== 'taken' || e.at < from || e.at > now) continue;
+    if (phaseOn(med, clock.dayOf(e.at))?.asNeeded) units += unitsOfEntry(med, e, clock);
+  }
+  return units / (today - first + 1);
 }
 
 // --------------------------------------------------------------- status
@@ -286,11 +326,14 @@ export function supplyStatus(regimen: Regimen, med: Medication | string, now: Mi
 
 /**
  * The earliest instant whose log entries supplyStatuses reads: the takes since each count (or
- * first fill), and the few days before today that today's doses are matched against. Entries
+ * first fill), the few days before today that today's doses are matched against, and the last
+ * RECENT_DAYS days of as-needed use. Entries
  * before it change no status, so a ten-year log need not be built to say when to refill.
  */
 export function supplyLogFrom(regimen: Regimen, now: Millis, clock: Clock): Millis {
   let day = clock.dayOf(now) - 3;
+  // As-needed use is projected from the last RECENT_DAYS days (recentAsNeededUse).
+  if (regimen.medications.some((m) => m.phases.some((p) => p.asNeeded))) day = clock.dayOf(now) - RECENT_DAYS;
   for (const m of regimen.medications) {
     const s = m.supply;
     if (!s) continue;
@@ -301,12 +344,14 @@ export function supplyLogFrom(regimen: Regimen, now: Millis, clock: Clock): Mill
   return clock.startOfDay(day);
 }
 
-/** Supply status of every medication that has a supply record or is still in force. */
+/** Supply status of every medication that has a supply record or is still in force, but not one that has ended or was stopped. */
 export function supplyStatuses(regimen: Regimen, now: Millis, clock: Clock): SupplyStatus[] {
   const today = clock.dayOf(now);
   const byMed = entriesByMed(regimen.log);
   return regimen.medications
     .filter((m) => {
+      // An ended course or a stopped medication needs no refill, whatever is left of it.
+      if (isFinished(medStanding(m, now, clock))) return false;
       if (m.supply) return true;
       const last = lastActiveDay(m);
       return last === undefined || last >= today;
@@ -326,14 +371,17 @@ function statusOf(regimen: Regimen, med: Medication, entries: readonly LogEntry[
     expires: s?.expires,
     status: 'unknown',
   };
+  const recent = recentAsNeededUse(med, entries, now, clock);
+  if (recent !== undefined) base.recentDailyUse = recent;
   const onHand = onHandAt(med, entries, now, clock);
   if (onHand === undefined) return base;
   base.onHand = onHand;
-  const runsOutOn = projectRunOut(med, entries, onHand, now, clock, regimen);
+  if (recent !== undefined) base.runsOutAtMaxOn = projectRunOut(med, entries, onHand, now, clock, regimen);
+  const runsOutOn = projectRunOut(med, entries, onHand, now, clock, regimen, recent);
   if (runsOutOn === undefined) {
-    // Nothing to project (as-needed without maxPerDay) but in force today with nothing on hand: out.
+    // Nothing to project (not used lately, or as-needed without maxPerDay) but in force today without a whole dose on hand: out.
     const p = phaseOn(med, today);
-    base.status = p && phaseDailyUse(p) === undefined && onHand <= EPS ? 'out' : 'ok';
+    base.status = p?.asNeeded && onHand + EPS < p.dose ? 'out' : p && phaseDailyUse(p) === undefined && onHand <= EPS ? 'out' : 'ok';
     return base;
   }
   base.runsOutOn = runsOutOn;

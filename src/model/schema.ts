@@ -145,6 +145,7 @@ const medication: JsonSchema = {
     },
     missed,
     supply,
+    stopped: str('Stopped (written by `meds stop`): no scheduled dose from this local date-time on, whatever the schedule says; a phase that starts after it restarts the medication.', { pattern: DATETIME_LOCAL }),
     notes: str('Free text.'),
   },
   required: ['id', 'schedule'],

@@ -19,6 +19,7 @@ export interface Phase {
   from?: DayNum; // first day (inclusive)
   fromMinute?: number; // when `from` is a date-time: the local minute of that day
   until?: DayNum; // last day (inclusive)
+  untilMinute?: number; // on the `until` day, only times before this local minute (a medication stopped mid-day)
   count?: number; // total doses in this phase
   dose: number; // units per dose (default 1)
   asNeeded: boolean;
@@ -68,6 +69,7 @@ export interface Medication {
   phases: Phase[]; // sorted by start; a single schedule is one phase
   missed?: MissedInstruction;
   supply?: Supply;
+  stopped?: { day: DayNum; minute: number; text: string }; // `stopped`: no scheduled dose from this local time on (phases before it end there)
   index: number; // position in the file's medications list
 }
 

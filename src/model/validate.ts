@@ -7,7 +7,7 @@
  */
 import type { Problem, SourcePos } from '../errors.js';
 import { nearest } from '../errors.js';
-import { Clock, isValidZone, zoneHint, parseDay, parseDuration, parseHM, parseInstant, parseLocalDateTime, slotOf, DAY, HOUR, MINUTE } from '../core/time.js';
+import { Clock, civilFromDay, formatDay, isValidZone, zoneHint, parseDay, parseDuration, parseHM, parseInstant, parseLocalDateTime, slotOf, weekday, DAY, HOUR, MINUTE } from '../core/time.js';
 import { weeklyDrugOf, type MedText } from '../data/weekly-drugs.js';
 import { DATE, DATETIME_LOCAL, DURATION, HHMM, INSTANT, SLOT, regimenSchema, type JsonSchema } from './schema.js';
 import type { LogEntry, Medication, MissedInstruction, Phase, Regimen, Routine, Settings, Supply, TimeOfDay } from './types.js';
@@ -255,7 +255,9 @@ function medicationOf(m: Obj, index: number, routine: Routine, c: Checker, path:
     if (b.from === undefined) c.error('phase', [...path, 'schedule', i, 'from'] as Path, `phase ${i + 1} of ${id ?? 'this medication'} needs \`from\` (phases after the first start on a date)`);
     else if (a.from !== undefined && b.from < a.from) c.error('phase', [...path, 'schedule', i, 'from'] as Path, `phases of ${id ?? 'this medication'} must be in date order`);
   }
+  scheduleWarnings(phases, id ?? 'this medication', Array.isArray(m.schedule), c, [...path, 'schedule']);
   const supply = supplyOf(m.supply, c, [...path, 'supply']);
+  const stopped = stoppedOf(m.stopped, phases, c, [...path, 'stopped']);
   if (!id) return undefined;
   weeklyDrugCheck({ id, name: str(m.name), strength: str(m.strength), ingredients: Array.isArray(m.ingredients) ? m.ingredients.map(String) : undefined }, phases, Array.isArray(m.schedule), c, path);
   return {
@@ -271,6 +273,7 @@ function medicationOf(m: Obj, index: number, routine: Routine, c: Checker, path:
     phases,
     missed: missedOf(m.missed),
     supply,
+    ...(stopped ? { stopped } : {}),
     index,
   };
 }
@@ -310,6 +313,73 @@ export function moreOftenThanWeekly(p: Phase): boolean {
   }
   if (p.cycle) return p.cycle.on > 1 || p.cycle.on + p.cycle.off < 7;
   return true;
+}
+
+const DAY_NAMES3 = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+/** A day from which to look for doses when a phase has no `from` (its pattern does not depend on a start then). */
+const NO_FROM_REFERENCE = 20454; // 2026-01-01
+const LOOK_DAYS = 366;
+
+/** Does a daily-type phase give doses on `day` (weekdays, days of the month, every N days, cycle)? Its bounds are not looked at. */
+function patternAllows(p: Phase, day: number): boolean {
+  if (p.days && !p.days.includes(weekday(day))) return false;
+  if (p.monthDays && !p.monthDays.includes(civilFromDay(day).d)) return false;
+  const k = day - (p.from ?? 0);
+  if (p.everyDays !== undefined && (k < 0 || k % p.everyDays !== 0)) return false;
+  if (p.cycle && (k < 0 || ((k % (p.cycle.on + p.cycle.off)) + p.cycle.on + p.cycle.off) % (p.cycle.on + p.cycle.off) >= p.cycle.on)) return false;
+  return true;
+}
+
+/**
+ * Warnings about schedules that are valid but cannot mean what was written: a phase with no dose in
+ * its first year (`every: 1w` from a Wednesday with `days: [mon, thu]` matches no day, ever), and
+ * phases that overlap (the later one silently wins on the shared days).
+ */
+function scheduleWarnings(phases: Phase[], id: string, isList: boolean, c: Checker, path: Path): void {
+  const at = (i: number): Path => (isList ? [...path, i] : path);
+  phases.forEach((p, i) => {
+    if (p.asNeeded || p.everyMs !== undefined || !p.times.length) return;
+    const start = p.from ?? NO_FROM_REFERENCE;
+    const next = phases[i + 1]?.from;
+    const end = Math.min(start + LOOK_DAYS - 1, p.until ?? Infinity, next !== undefined ? next - 1 : Infinity);
+    for (let d = start; d <= end; d++) if (patternAllows(p, d)) return;
+    const rules: string[] = [];
+    if (p.everyDays !== undefined) rules.push(`every ${p.everyDays % 7 === 0 ? `${p.everyDays / 7}w` : `${p.everyDays}d`} counted from ${p.from !== undefined ? `${DAY_NAMES3[weekday(p.from)]} ${formatDay(p.from)}` : 'its start'}`);
+    if (p.cycle) rules.push(`a cycle of ${p.cycle.on} days on and ${p.cycle.off} off`);
+    if (p.days) rules.push(`days ${p.days.map((d) => DAY_NAMES3[d]).join(', ')}`);
+    if (p.monthDays) rules.push(`monthDays ${p.monthDays.join(', ')}`);
+    const span = end < start + LOOK_DAYS - 1 ? 'at all' : 'in its first year';
+    c.add('warning', 'no-dose', at(i), `${isList ? `phase ${i + 1} of ` : ''}${id}'s schedule gives no dose ${span}: ${rules.join(' and ') || 'its bounds'} never meet`, p.everyDays !== undefined && p.days ? '`every` repeats the weekday of `from`; for "Mondays and Thursdays, every other week" write `days: [mon, thu], cycle: { on: 7, off: 7 }, from: <a Monday>`' : 'check the schedule (`meds list` shows it in words)');
+  });
+  for (let i = 1; i < phases.length; i++) {
+    const a = phases[i - 1]!, b = phases[i]!;
+    if (a.until === undefined || b.from === undefined || a.until < b.from) continue;
+    c.add('warning', 'phase-overlap', [...path, i - 1, 'until'], `phase ${i} of ${id} runs until ${formatDay(a.until)}, but phase ${i + 1} starts ${formatDay(b.from)}: from ${formatDay(b.from)} the later phase is used`, `end phase ${i} on ${formatDay(b.from - 1)}, or start phase ${i + 1} on ${formatDay(a.until + 1)}`);
+  }
+}
+
+/**
+ * `stopped: 2026-03-08T15:00` (written by `meds stop`): the phases that started by then end there,
+ * so no code that reads a schedule gives a dose from that moment on; a phase that starts on a later
+ * day is a restart and keeps its own bounds. A date alone stops at the start of that day.
+ */
+function stoppedOf(v: unknown, phases: Phase[], c: Checker, path: Path): Medication['stopped'] {
+  if (typeof v !== 'string') return undefined;
+  const l = parseLocalDateTime(v);
+  const day = l?.day ?? dayOf(v, c, path);
+  if (day === undefined) return undefined;
+  const minute = l?.minute ?? 0;
+  for (const p of phases) {
+    if (p.from !== undefined && p.from > day) continue;
+    if (p.until !== undefined && p.until < day) continue;
+    // Stopped at midnight: the day before is the last; else the stop day, up to the stop's minute.
+    if (minute === 0) p.until = day - 1;
+    else {
+      p.until = day;
+      p.untilMinute = minute;
+    }
+  }
+  return { day, minute, text: v };
 }
 
 function phaseOf(p: Obj, index: number, medDose: number, routine: Routine, c: Checker, path: Path): Phase | undefined {

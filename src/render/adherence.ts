@@ -453,7 +453,9 @@ export function refillsJson(statuses: readonly SupplyStatus[]) {
       med: s.med,
       onHand: s.onHand ?? null,
       dailyUse: r4(s.dailyUse),
+      recentDailyUse: r4(s.recentDailyUse),
       runsOutOn: dayOrNull(s.runsOutOn),
+      runsOutAtMaxOn: dayOrNull(s.runsOutAtMaxOn),
       refillBy: dayOrNull(s.refillBy),
       refillsLeft: s.refillsLeft ?? null,
       expires: dayOrNull(s.expires),
@@ -484,8 +486,9 @@ export function refillRows(statuses: readonly SupplyStatus[], palette: Palette =
     ...statuses.map((s) => [
       s.med,
       num(s.onHand),
-      num(s.dailyUse),
-      s.runsOutOn === undefined ? '—' : formatDay(s.runsOutOn),
+      // As needed: the recent use the dates come from, and the most the label allows beside it.
+      s.recentDailyUse !== undefined ? `${num(s.recentDailyUse)} recently (max ${num(s.dailyUse)})` : num(s.dailyUse),
+      (s.runsOutOn === undefined ? '—' : formatDay(s.runsOutOn)) + (s.runsOutAtMaxOn !== undefined ? ` (at max: ${formatDay(s.runsOutAtMaxOn)})` : ''),
       s.refillBy === undefined ? '—' : formatDay(s.refillBy),
       s.refillsLeft === undefined ? '—' : String(s.refillsLeft),
       s.expires === undefined ? '—' : formatDay(s.expires),

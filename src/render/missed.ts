@@ -61,7 +61,7 @@ export function missedText(now: number, advice: MissedAdvice[], patterns: { meds
   }
   if (patterns) {
     lines.push(p.bold('Patterns'));
-    for (const m of patterns.meds) if (m.total) lines.push(`  ${m.med}: ${m.sentence}`);
+    for (const m of patterns.meds) if (m.total) lines.push(`  ${m.sentence}`); // the sentence starts with the medication's name
     lines.push(`  Overall: ${patterns.overall.sentence}`);
     lines.push('');
   }

@@ -79,6 +79,19 @@ export function isTerminal(fd: number): boolean {
   return requireLazily<typeof import('node:tty')>('node:tty').isatty(fd);
 }
 
+/**
+ * The width to lay human output out in: $COLUMNS when set, else the terminal's width when stdout is
+ * one; undefined (no wrapping) for a pipe or a file.
+ */
+export function outputWidth(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const c = Number(env.COLUMNS);
+  if (Number.isInteger(c) && c > 0) return c;
+  if (!isTerminal(1)) return undefined;
+  const tty = requireLazily<typeof import('node:tty')>('node:tty');
+  const cols = new tty.WriteStream(1).columns;
+  return cols > 0 ? cols : undefined;
+}
+
 let pause: Int32Array | undefined;
 const gone = new Set<number>();
 

@@ -64,3 +64,40 @@ export function columns(head: string[], rows: string[][]): string {
     .map((r) => widths.map((w, i) => { const c = r[i] ?? ''; return c + ' '.repeat(w - visible(c)); }).join('  ').replace(/\s+$/, ''))
     .join('\n');
 }
+
+/** Words of `text` in lines of at most `width` columns (a longer word gets a line of its own). */
+export function wrapText(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && visible(line) + 1 + visible(word) > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line || !out.length) out.push(line);
+  return out;
+}
+
+/**
+ * Rows whose `wrap` columns are cut into lines so the table fits in `width` columns: each extra line
+ * is a row of its own with the other cells empty. The wrapped columns share what the others leave.
+ */
+export function fitRows(head: string[], rows: string[][], wrap: number[], width: number | undefined): string[][] {
+  if (width === undefined) return rows;
+  const widths = head.map((h, i) => Math.max(visible(h), ...rows.map((r) => visible(r[i] ?? ''))));
+  const fixed = widths.reduce((n, w, i) => (wrap.includes(i) ? n : n + w), 0) + 2 * (head.length - 1);
+  let room = width - fixed;
+  const total = wrap.reduce((n, i) => n + widths[i]!, 0);
+  if (total <= room) return rows;
+  room = Math.max(room, 12 * wrap.length);
+  // Each wrapped column gets a share of the room in proportion to its width, at least 12 columns.
+  const share = new Map(wrap.map((i) => [i, Math.max(12, Math.floor((room * widths[i]!) / total))]));
+  const out: string[][] = [];
+  for (const r of rows) {
+    const cut = new Map(wrap.map((i) => [i, wrapText(r[i] ?? '', share.get(i)!)]));
+    const n = Math.max(...[...cut.values()].map((l) => l.length));
+    for (let k = 0; k < n; k++) out.push(r.map((c, i) => (cut.has(i) ? (cut.get(i)![k] ?? '') : k === 0 ? c : '')));
+  }
+  return out;
+}

@@ -82,7 +82,7 @@ function refuse(why: string): MedsError {
 }
 
 function parseHead(head: string): Document.Parsed {
-  return yaml().parseDocument(head, { uniqueKeys: true, strict: true, keepSourceTokens: false });
+  return yaml().parseDocument(head, { uniqueKeys: true, strict: true, keepSourceTokens: false, logLevel: 'error' });
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {

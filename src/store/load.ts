@@ -286,7 +286,8 @@ function readPieces(fd: number, path: string, opts: LoadOptions): ReadLoaded | u
   );
 }
 
-const PARSE_OPTS = { uniqueKeys: true, strict: true, prettyErrors: false, keepSourceTokens: false } as const;
+// logLevel 'error': yaml's own warnings (a collection as a key is stringified) would be printed as Node warnings.
+const PARSE_OPTS = { uniqueKeys: true, strict: true, prettyErrors: false, keepSourceTokens: false, logLevel: 'error' } as const;
 export const MAX_TEXT = 64 * 1024 * 1024;
 
 /** Parse and validate regimen text. Throws MedsError (exit 65) when it is invalid. */

@@ -27,13 +27,24 @@ describe('crediting a take to a scheduled dose', () => {
   it.each([
     ['credits a 09:40 take to the 08:00 dose when the 12:00 dose is still upcoming', 'tid', '2026-05-01T09:40', '2026-05-01T08:00'],
     ['credits an 11:30 take to the 12:00 dose (inside its early window, nearer)', 'tid', '2026-05-01T11:30', '2026-05-01T12:00'],
-    ['credits a 10:30 take to the 08:00 dose: 12:00 has not opened its window yet', 'tid', '2026-05-01T10:30', '2026-05-01T08:00'],
+    ['credits a 09:50 take to the 08:00 dose: before the halfway point to 12:00, which has not opened its window yet', 'tid', '2026-05-01T09:50', '2026-05-01T08:00'],
     ['credits a 07:10 take to the 08:00 dose (early, inside the 1 h window)', 'bid', '2026-05-01T07:10', '2026-05-01T08:00'],
-    ['credits a 15:00 take to the 08:00 dose, 7 h late, before the 20:00 window opens', 'bid', '2026-05-01T15:00', '2026-05-01T08:00'],
+    ['credits a 13:30 take to the 08:00 dose, 5 h 30 min late, before the halfway point to 20:00', 'bid', '2026-05-01T13:30', '2026-05-01T08:00'],
     ['credits a 19:30 take to the 20:00 dose, leaving 08:00 missed', 'bid', '2026-05-01T19:30', '2026-05-01T20:00'],
     ['credits a 00:30 take to the 23:00 dose of the day before (across midnight)', 'late', '2026-05-02T00:30', '2026-05-01T23:00'],
   ])('%s', (_name, med, at, slot) => {
     expect(slotOf(plan(withLog([]), med, 'taken', at))).toBe(slot);
+  });
+
+  it.each([
+    ['a 10:30 take, past the halfway point between 08:00 and 12:00', 'tid', '2026-05-01T10:30', '2026-05-01 08:00 dose is 2 h 30 min late'],
+    ['a 15:00 take, 7 h late, past the halfway point between 08:00 and 20:00', 'bid', '2026-05-01T15:00', '2026-05-01 08:00 dose is 7 h late'],
+  ])('%s is an extra dose, with a warning that names the missed dose and its rule, not a late credit', (_name, med, at, says) => {
+    const p = plan(withLog([]), med, 'taken', at);
+    expect(p.kind).toBe('extra');
+    expect(p.warnings).toHaveLength(1);
+    expect(p.warnings[0]).toContain(says);
+    expect(p.warnings[0]).toMatch(/^NOT A SCHEDULED DOSE: .*its missed-dose rule \(general\) says: Skip your 08:00 /);
   });
 
   it('marks the on-time window: 2 h late is on time, 2 h 1 min is late', () => {

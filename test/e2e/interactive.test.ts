@@ -33,7 +33,7 @@ describe.runIf(hasScript)('in a terminal', () => {
     expect(r.screen).toContain('06:30  alendronate  (missed)');
     expect(r.screen).toContain('Recorded alendronate 06:30 dose as taken at 10:00');
     expect(r.code).toBe(0);
-    expect(read(f)).toContain('- { at: 2026-03-08T10:00-04:00, med: alendronate, for: 2026-03-08T06:30, status: taken }');
+    expect(read(f)).toContain('- { at: 2026-03-08T10:00-04:00, med: alendronate, for: 2026-03-08T06:30, status: taken, dose: 1 }');
   }, 20_000);
 
   it('meds add with no flags asks for the medication and its times', async () => {

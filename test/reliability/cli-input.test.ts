@@ -93,9 +93,9 @@ const cases: Case[] = [
   ['add --min-interval garbage', [...N, 'add', 'x', '--as-needed', '--min-interval', 'often'], /--min-interval "often" is not a duration/],
   ['add --times with 97 times', [...N, 'add', 'x', '--times', Array.from({ length: 97 }, (_, i) => `${String(Math.floor(i / 4)).padStart(2, '0')}:${String((i % 4) * 15).padStart(2, '0')}`).join(',')], /--times lists 97 times: a day has at most 96 doses/],
   // Conflicting options.
-  ['add --times with --as-needed', [...N, 'add', 'x', '--times', '08:00', '--as-needed'], /an as-needed schedule has no `times` or `every`\); nothing was written/],
-  ['add --every 8h with --times', [...N, 'add', 'x', '--every', '8h', '--times', '08:00', '--from', '2026-03-08T08:00'], /cannot have `times`\); nothing was written/],
-  ['add --min-interval without --as-needed', [...N, 'add', 'x', '--times', '08:00', '--min-interval', '6h'], /minInterval and maxPerDay apply to as-needed schedules/],
+  ['add --times with --as-needed', [...N, 'add', 'x', '--times', '08:00', '--as-needed'], /an as-needed schedule has no `--times` or `--every`\); nothing was written/],
+  ['add --every 8h with --times', [...N, 'add', 'x', '--every', '8h', '--times', '08:00', '--from', '2026-03-08T08:00'], /cannot have `--times`\); nothing was written/],
+  ['add --min-interval without --as-needed', [...N, 'add', 'x', '--times', '08:00', '--min-interval', '6h'], /--min-interval and --max-per-day apply to as-needed schedules[\s\S]*hint: add --as-needed/],
   ['add an id that exists', [...N, 'add', 'metformin', '--times', '08:00'], /there is already a medication "metformin"\n {2}hint: use `meds edit metformin`/],
   ['add with no schedule', [...N, 'add', 'x'], /say when x is taken/],
   ['edit with nothing to change', [...N, 'edit', 'metformin'], /say what to change/],
@@ -104,7 +104,8 @@ const cases: Case[] = [
   ['unknown option', [...N, 'take', 'apixaban', '--bogus'], /unknown option '--bogus'/],
   ['unknown command', [...N, 'tkae', 'apixaban'], /unknown command 'tkae'[\s\S]*take/],
   ['missing argument', [...N, 'skip'], /missing required argument 'med'/],
-  ['too many arguments', [...N, 'take', 'apixaban', 'metformin'], /too many arguments/],
+  ['too many arguments', [...N, 'skip', 'apixaban', 'metformin'], /too many arguments/],
+  ['take of several with one unknown: nothing recorded', [...N, 'take', 'apixaban', 'metfromin'], /no medication "metfromin"/],
   ['option without its value', [...N, 'take', 'apixaban', '--at'], /option '--at <datetime>' argument missing/],
   ['take with no medication and no terminal', [...N, 'take'], /name the medication to record[\s\S]*hint: run `meds list`/],
 ];

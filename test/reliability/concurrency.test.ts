@@ -240,7 +240,7 @@ describe('the lock', () => {
 
 describe('a file saved by an editor between the read and the write', () => {
   const hook = (file: string, text: string) => ({ MEDS_TEST_HOOK_BEFORE_WRITE: `append:${file}:${text}` });
-  const ours = '  - { at: 2026-03-08T08:06+01:00, med: med06, status: taken }\n';
+  const ours = '  - { at: 2026-03-08T08:06+01:00, med: med06, status: taken, dose: 1 }\n';
   const cases: { name: string; appended: string; code: number; expectEntry: boolean; final?: string }[] = [
     // A comment after the last entry stays the last line: our entry goes at the end of the log's entries.
     { name: 'a comment', appended: '# saved from the editor\n', code: 0, expectEntry: true, final: REGIMEN + ours + '# saved from the editor\n' },

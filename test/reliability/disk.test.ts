@@ -216,7 +216,7 @@ describe.skipIf(!CAN_SETUID)(`read-only folder and file for a user root's rights
     expect(r.code, r.stderr).toBe(0);
     expect(fs.statSync(file).mode & 0o777).toBe(0o444);
     expect(read(file).startsWith(FIXTURE)).toBe(true);
-    expect(read(file).slice(FIXTURE.length)).toMatch(/^ {2}- \{ at: 2026-03-08T10:00-04:00, med: apixaban, for: 2026-03-08T09:00, status: taken \}\n$/);
+    expect(read(file).slice(FIXTURE.length)).toMatch(/^ {2}- \{ at: 2026-03-08T10:00-04:00, med: apixaban, for: 2026-03-08T09:00, status: taken, dose: 1 \}\n$/);
     expect(fs.readdirSync(dir)).toEqual(['regimen.yaml']);
   });
 

@@ -182,8 +182,8 @@ describe('JSON envelopes', () => {
     expect(refillsJson(statuses)).toEqual({
       schemaVersion: 1,
       medications: [
-        { med: 'metformin', onHand: 9, dailyUse: 2, runsOutOn: '2026-03-01', refillBy: '2026-02-26', refillsLeft: 1, expires: null, status: 'refill-soon' },
-        { med: 'vitd', onHand: null, dailyUse: 0.1429, runsOutOn: null, refillBy: null, refillsLeft: null, expires: null, status: 'unknown' },
+        { med: 'metformin', onHand: 9, dailyUse: 2, recentDailyUse: null, runsOutOn: '2026-03-01', runsOutAtMaxOn: null, refillBy: '2026-02-26', refillsLeft: 1, expires: null, status: 'refill-soon' },
+        { med: 'vitd', onHand: null, dailyUse: 0.1429, recentDailyUse: null, runsOutOn: null, runsOutAtMaxOn: null, refillBy: null, refillsLeft: null, expires: null, status: 'unknown' },
       ],
     });
   });

@@ -5,6 +5,7 @@ import { findMed } from '../../core/find.js';
 import { loadRegimen } from '../../store/load.js';
 import { DAY } from '../../core/time.js';
 import { table } from '../../render/table.js';
+import { amount } from '../../render/words.js';
 import { warnProblems } from './shared.js';
 
 export async function run(ctx: Ctx, _args: string[], opts: { med?: string; days?: string }): Promise<number> {
@@ -32,10 +33,14 @@ export async function run(ctx: Ctx, _args: string[], opts: { med?: string; days?
     return 0;
   }
   const p = ctx.out.p;
+  const units = new Map(regimen.medications.map((m) => [m.id, m.unit]));
   const rows = entries.map((e) => {
     const local = clock.formatInstant(e.at);
-    return [local.slice(0, 10), local.slice(11, 16), e.med, e.status === 'taken' ? p.green('taken') : p.dim('skipped'), e.for ? `for ${e.for.slice(11)}${e.for.slice(0, 10) !== local.slice(0, 10) ? ` on ${e.for.slice(0, 10)}` : ''}` : e.extra ? p.yellow('extra dose') : '', e.reason ?? ''];
+    // FOR: the scheduled dose it answers (its time, and its day when another); DOSE: the units, when the line has them.
+    const forText = e.for ? `${e.for.slice(11)}${e.for.slice(0, 10) !== local.slice(0, 10) ? ` on ${e.for.slice(0, 10)}` : ''}` : e.extra ? p.yellow('extra dose') : '';
+    const unit = units.get(e.med) ?? 'unit';
+    return [local.slice(0, 10), local.slice(11, 16), e.med, e.status === 'taken' ? p.green('taken') : p.dim('skipped'), forText, e.dose !== undefined ? amount(e.dose, unit) : '', e.reason ?? ''];
   });
-  ctx.out.print(table(['DATE', 'TIME', 'MEDICATION', 'STATUS', 'DOSE', 'REASON'], rows, { color: ctx.out.color, bold: p.bold }));
+  ctx.out.print(table(['DATE', 'TIME', 'MEDICATION', 'STATUS', 'FOR', 'DOSE', 'REASON'], rows, { color: ctx.out.color, bold: p.bold }));
   return 0;
 }

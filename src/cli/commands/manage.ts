@@ -1,6 +1,6 @@
 /** `meds init`, `meds add`, `meds edit`, `meds stop`: changes to the regimen itself. */
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { usageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
 import { loadPrompts } from '../prompts.js';
@@ -11,59 +11,32 @@ import { findMed } from '../../core/find.js';
 import { create, mutate } from '../../store/transaction.js';
 import { editHead, type HeadOp } from '../../store/edit.js';
 import { flow, scalar } from '../../store/emit.js';
-import { DAY, MINUTE, formatDay, isValidZone, parseDuration, parseHM, zoneHint } from '../../core/time.js';
-import { phaseEnd } from '../../core/schedule.js';
+import { formatDay, isValidZone, parseHM, zoneHint } from '../../core/time.js';
+import { lastScheduledDay } from '../../core/schedule.js';
+import { endPhase, phaseNamed, placePhases, type RawPhase } from '../../core/phases.js';
+import { inFlagWords, list, parsePhaseOption, requestFromFlags, resolvePhases, type PhaseRequest, type ScheduleFlags } from './schedule-flags.js';
+import type { Loaded } from '../../store/load.js';
+import { MedsError, type Problem } from '../../errors.js';
+import type { Medication } from '../../model/types.js';
+import { warnProblems } from './shared.js';
 
 type Obj = Record<string, unknown>;
 
-interface ScheduleFlags {
-  times?: string;
-  days?: string;
-  every?: string;
-  from?: string;
-  until?: string;
-  count?: string;
-  cycle?: string;
-  asNeeded?: boolean;
-  minInterval?: string;
-  maxPerDay?: string;
-}
-
 const DEFAULT_ROUTINE = { wake: '07:00', breakfast: '07:30', lunch: '12:30', dinner: '18:30', bed: '22:30' };
 
-function list(text: string): string[] {
-  return text.split(',').map((s) => s.trim()).filter(Boolean);
-}
-
-/** A schedule map from flags, or undefined when no schedule flag was given. */
-function scheduleFromFlags(o: ScheduleFlags): Obj | undefined {
-  const s: Obj = {};
-  if (o.asNeeded) s.asNeeded = true;
-  if (o.times !== undefined) {
-    s.times = list(o.times);
-    if ((s.times as string[]).length > MAX_DOSES_PER_DAY) throw usageError('out-of-range', `--times lists ${(s.times as string[]).length} times: a day has at most ${MAX_DOSES_PER_DAY} doses`);
-  }
-  if (o.days !== undefined) s.days = list(o.days).map((d) => d.toLowerCase().slice(0, 3));
-  if (o.every !== undefined) {
-    if (!parseDuration(o.every)) throw usageError('bad-duration', `--every ${JSON.stringify(o.every)} is not a duration`, 'for example 8h, 2d or 1w');
-    checkInterval(o.every, '--every');
-    s.every = o.every;
-  }
-  if (o.from !== undefined) s.from = o.from;
-  if (o.until !== undefined) s.until = formatDay(parseDateArg(o.until, '--until'));
-  if (o.count !== undefined) s.count = parsePositiveInt(o.count, '--count');
-  if (o.cycle !== undefined) {
-    const m = /^(\d+)\/(\d+)$/.exec(o.cycle);
-    if (!m) throw usageError('bad-cycle', `--cycle ${JSON.stringify(o.cycle)} is not days on/off`, 'for example 21/7');
-    s.cycle = { on: inRange(+m[1]!, m[1]!, '--cycle'), off: inRange(+m[2]!, m[2]!, '--cycle') };
-  }
-  if (o.minInterval !== undefined) {
-    if (!parseDuration(o.minInterval)) throw usageError('bad-duration', `--min-interval ${JSON.stringify(o.minInterval)} is not a duration`, 'for example 4h');
-    checkInterval(o.minInterval, '--min-interval');
-    s.minInterval = o.minInterval;
-  }
-  if (o.maxPerDay !== undefined) s.maxPerDay = parsePositiveInt(o.maxPerDay, '--max-per-day');
-  return Object.keys(s).length ? s : undefined;
+/**
+ * The line that points an editor's YAML language server at the schema shipped with this copy of meds.
+ * A path relative to the file, so the two can move together, when the file is inside meds's own folder
+ * (a project's examples); else the schema's name in the package, which no move breaks (an absolute path
+ * into wherever meds was installed broke as soon as that folder moved).
+ */
+function schemaComment(filePath: string | undefined): string[] {
+  if (typeof __dirname !== 'string' || filePath === undefined) return [];
+  const root = join(__dirname, '..');
+  const schema = join(root, 'schema', 'meds.schema.json');
+  const rel = relative(dirname(filePath), schema);
+  if (!relative(root, filePath).startsWith('..') && !isAbsolute(rel)) return [`# yaml-language-server: $schema=${rel}`];
+  return ['# JSON Schema for editors: schema/meds.schema.json in the meds package (point your YAML language server at it).'];
 }
 
 /** A prompt's validate answer: true, or the message of the usage error the same value gives as a flag. */
@@ -76,24 +49,10 @@ function promptCheck(check: () => unknown): true | string {
   }
 }
 
-/**
- * An interval option, at most MAX_INTERVAL_DAYS long. `--every` gives at most MAX_DOSES_PER_DAY
- * doses a day; `--min-interval` adds no doses, so it may be as short as the minute doses are counted in.
- */
-function checkInterval(text: string, flag: '--every' | '--min-interval'): void {
-  const ms = parseDuration(text)!.ms;
-  const least = flag === '--every' ? DAY / MAX_DOSES_PER_DAY : MINUTE;
-  if (!(ms >= least) || !(ms <= MAX_INTERVAL_DAYS * DAY)) {
-    throw usageError('out-of-range', `${flag} ${text} is out of range: it must be from ${least / MINUTE}min${flag === '--every' ? ` (${MAX_DOSES_PER_DAY} a day)` : ''} to ${MAX_INTERVAL_DAYS}d`);
-  }
-}
-
-export function regimenTemplate(name: string | undefined, timezone: string, routine: Record<string, string>): string {
+export function regimenTemplate(name: string | undefined, timezone: string, routine: Record<string, string>, filePath?: string): string {
   const routineText = `{ ${Object.entries(routine).map(([k, v]) => `${scalar(k)}: "${v}"`).join(', ')} }`;
-  // Editors with a YAML language server validate against the schema shipped with this copy of meds.
-  const schema = typeof __dirname === 'string' ? join(__dirname, '..', 'schema', 'meds.schema.json') : undefined;
   return [
-    ...(schema ? [`# yaml-language-server: $schema=${schema}`] : []),
+    ...schemaComment(filePath),
     '# My medication regimen, kept by `meds` (see `meds --help`). Comments and extra keys are kept.',
     'meds: 1                              # format version',
     'patient:',
@@ -135,7 +94,7 @@ export async function runInit(ctx: Ctx, _args: string[], o: { name?: string; tim
       : usageError('bad-zone', `--timezone: unknown time zone ${JSON.stringify(timezone)}`, zoneHint(timezone));
   }
   mkdirSync(dirname(ctx.path), { recursive: true, mode: 0o700 });
-  create(ctx.path, regimenTemplate(name, timezone, routine), !!o.force);
+  create(ctx.path, regimenTemplate(name, timezone, routine, ctx.path), !!o.force);
   if (ctx.json) ctx.out.printJson({ schemaVersion: 1, created: ctx.path });
   else ctx.out.print(`Created ${ctx.path}. Next: \`meds add <id> --times 08:00\`.`);
   return 0;
@@ -150,11 +109,45 @@ interface AddFlags extends ScheduleFlags {
   instructions?: string;
 }
 
+/** The phases the flags ask for: the schedule flags' own phase, then each --phase; [] when none. */
+function requests(o: ScheduleFlags, dose: number | undefined): PhaseRequest[] {
+  const top = requestFromFlags(o, dose);
+  const phases = (o.phase ?? []).map((t, i) => parsePhaseOption(t, i + (top.shape ? 2 : 1)));
+  if (top.shape || (!phases.length && dose !== undefined)) return [top, ...phases];
+  if (!phases.length) return [];
+  if (top.until !== undefined || top.count !== undefined || top.forDays !== undefined) {
+    throw usageError('conflict', '--until and --count end the schedule given by --times/--every; with --phase, give until= or count= in the --phase itself', 'for example --phase "times=08:00 dose=4 for=5d"');
+  }
+  const first = phases[0]!;
+  if (first.fromDay === undefined && top.fromDay !== undefined) {
+    first.fromDay = top.fromDay;
+    first.fromText = top.fromText;
+  }
+  return phases;
+}
+
+const isHourly = (shape: Obj | undefined) => typeof shape?.every === 'string' && !/[dw]$/.test(shape.every);
+
+/** Run a change made from flags; a change the file would refuse is told in the flags' words, not as paths in the file. */
+function inFlags(f: () => void): void {
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof MedsError && err.code === 'invalid-change') throw new MedsError(err.code, inFlagWords(err.message), { exitCode: err.exitCode, hint: err.hint !== undefined ? inFlagWords(err.hint) : undefined });
+    throw err;
+  }
+}
+
+/** A medication's new problems (warnings) in the file as it will be written, for `add` and `edit` to show. */
+function medWarnings(after: Loaded, index: number): Problem[] {
+  return after.warnings.filter((p) => p.severity === 'warning' && p.path[0] === 'medications' && p.path[1] === index);
+}
+
 export async function runAdd(ctx: Ctx, args: string[], o: AddFlags): Promise<number> {
   let id = args[0];
-  let schedule = scheduleFromFlags(o);
+  let reqs = requests(o, undefined);
   const fields: Obj = { name: o.name, strength: o.strength, form: o.form, purpose: o.purpose, dose: o.dose !== undefined ? parsePositive(o.dose, '--dose') : undefined, instructions: o.instructions };
-  if (ctx.interactive && (id === undefined || schedule === undefined)) {
+  if (ctx.interactive && (id === undefined || !reqs.length)) {
     const { input } = loadPrompts();
     id ??= await input({ message: 'Short id (used on the command line)', validate: (v) => /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v) || 'letters, digits, . _ -' });
     fields.name ??= (await input({ message: 'Name as on the label (optional)' })) || undefined;
@@ -162,28 +155,36 @@ export async function runAdd(ctx: Ctx, args: string[], o: AddFlags): Promise<num
     const dose = await input({ message: 'Units per dose', default: '1', validate: (v) => promptCheck(() => parsePositive(v, '--dose')) });
     fields.dose = Number(dose);
     const times = await input({ message: 'Times, comma-separated ("08:00,20:00", routine names, or "as needed")', validate: (v) => v.trim().length > 0 || 'required' });
-    schedule = /as needed|prn/i.test(times) ? { asNeeded: true } : { times: list(times) };
+    reqs = [{ ...reqs[0], shape: /as needed|prn/i.test(times) ? { asNeeded: true } : { times: list(times) } }];
     fields.purpose ??= (await input({ message: 'What it is for (optional)' })) || undefined;
   }
   if (id === undefined) throw usageError('no-id', 'name the medication: `meds add <id> --times 08:00`');
-  if (schedule === undefined) throw usageError('no-schedule', `say when ${id} is taken`, 'for example --times 08:00,20:00, --every 8h --from 2026-03-01T06:00, or --as-needed');
+  if (!reqs.length) throw usageError('no-schedule', `say when ${id} is taken`, 'for example --times 08:00,20:00, --every 8h --from 2026-03-01T06:00, --as-needed, or a taper: --times 08:00 --phase "dose=4 for=5d" --phase "dose=2 for=5d"');
   const medId = id;
-  const med: Obj = { id: medId, ...fields, schedule };
-  if (fields.dose === 1) delete med.dose;
-  const sched = schedule;
-  mutate(ctx.path, (l) => {
+  const wanted = reqs;
+  let med: Obj = {};
+  let warnings: Problem[] = [];
+  inFlags(() => mutate(ctx.path, (l) => {
     if (l.regimen.medications.some((m) => m.id === medId)) throw usageError('duplicate-id', `there is already a medication ${JSON.stringify(medId)}`, `use \`meds edit ${medId}\` to change it`);
     // A new medication starts today unless --from says otherwise, so adherence never counts the
     // days before it was added as missed. (`every: Nh` needs its own date-time: validation asks for it.)
-    const hourly = typeof sched.every === 'string' && !/[dw]$/.test(sched.every);
-    if (sched.from === undefined && !hourly) {
-      const clock = ctx.clock(l.regimen);
-      sched.from = formatDay(clock.dayOf(ctx.now(clock)));
-    }
-    return { text: editHead(l, [{ op: 'append', path: ['medications'], item: stripUndefined(med), block: true }]), result: undefined };
-  }, { logFrom: Number.MAX_SAFE_INTEGER });
-  if (ctx.json) ctx.out.printJson({ schemaVersion: 1, added: stripUndefined(med) });
-  else ctx.out.print(`Added ${medId}: ${flow(schedule)}.`);
+    const clock = ctx.clock(l.regimen);
+    const today = clock.dayOf(ctx.now(clock));
+    const phases = resolvePhases(wanted, isHourly(wanted[0]!.shape) ? undefined : today, {});
+    med = stripUndefined({ id: medId, ...fields, schedule: phases.length === 1 ? phases[0]!.raw : phases.map((p) => p.raw) });
+    if (fields.dose === 1) delete med.dose;
+    const index = l.regimen.medications.length;
+    return {
+      text: editHead(l, [{ op: 'append', path: ['medications'], item: med, block: true }]),
+      result: undefined,
+      verify: (after) => {
+        warnings = medWarnings(after, index);
+      },
+    };
+  }, { logFrom: Number.MAX_SAFE_INTEGER }));
+  warnProblems(ctx, warnings);
+  if (ctx.json) ctx.out.printJson({ schemaVersion: 1, added: med, warnings: warnings.map((w) => w.message) });
+  else ctx.out.print(`Added ${medId}: ${flow(med.schedule)}.`);
   return 0;
 }
 
@@ -199,15 +200,50 @@ interface EditFlags extends ScheduleFlags {
   dose?: string;
 }
 
+/** The raw phases of a medication with their days (from the normalized ones, which are in the same order). */
+function rawPhases(med: Medication, sched: unknown): RawPhase[] {
+  const raws = Array.isArray(sched) ? (sched as Obj[]) : [sched as Obj];
+  return raws.map((raw, i) => ({ raw, from: med.phases[i]?.from, until: med.phases[i]?.until }));
+}
+
+const SHAPE_KEYS = ['times', 'days', 'monthDays', 'every', 'cycle', 'asNeeded', 'minInterval', 'maxPerDay'];
+
+/**
+ * The edits that turn the schedule `sched` (as in the file) into `next`: a changed key is set in
+ * place, a new phase appended, so comments and the rest of the file stay; a list that got shorter
+ * is written again whole.
+ */
+function scheduleOps(base: (string | number)[], sched: unknown, old: readonly RawPhase[], next: readonly RawPhase[]): HeadOp[] {
+  const ops: HeadOp[] = [];
+  const setPhase = (path: (string | number)[], a: Obj, b: Obj) => {
+    const removed = Object.keys(a).some((k) => !(k in b));
+    if (removed) return ops.push({ op: 'set', path, value: b });
+    for (const [k, v] of Object.entries(b)) if (JSON.stringify(a[k]) !== JSON.stringify(v)) ops.push({ op: 'set', path: [...path, k], value: v });
+  };
+  if (!Array.isArray(sched) && next.length === 1) {
+    setPhase([...base, 'schedule'], old[0]!.raw, next[0]!.raw);
+    return ops;
+  }
+  if (next.length < old.length) return [{ op: 'set', path: [...base, 'schedule'], value: next.map((p) => p.raw) }];
+  if (!Array.isArray(sched)) ops.push({ op: 'wrap', path: [...base, 'schedule'] });
+  next.forEach((p, i) => {
+    if (i < old.length) setPhase([...base, 'schedule', i], old[i]!.raw, p.raw);
+    else ops.push({ op: 'append', path: [...base, 'schedule'], item: p.raw });
+  });
+  return ops;
+}
+
 export async function runEdit(ctx: Ctx, args: string[], o: EditFlags): Promise<number> {
-  const newSchedule = scheduleFromFlags({ ...o, from: undefined });
   const dose = o.dose !== undefined ? parsePositive(o.dose, '--dose') : undefined;
+  const reqs = requests(o, dose);
+  const top = requestFromFlags(o, dose);
   const changes: string[] = [];
-  mutate(ctx.path, (l) => {
+  let warnings: Problem[] = [];
+  inFlags(() => mutate(ctx.path, (l) => {
     const med = findMed(l.regimen, args[0]!);
     const clock = ctx.clock(l.regimen);
     const today = clock.dayOf(ctx.now(clock));
-    const start = o.from !== undefined ? parseDateArg(o.from, '--from') : today;
+    const start = top.fromDay ?? today;
     const base: (string | number)[] = ['medications', med.index];
     const ops: HeadOp[] = [];
     for (const k of ['name', 'strength', 'purpose', 'instructions'] as const) {
@@ -216,60 +252,80 @@ export async function runEdit(ctx: Ctx, args: string[], o: EditFlags): Promise<n
         changes.push(`${k} is now ${JSON.stringify(o[k])}`);
       }
     }
-    if (newSchedule || dose !== undefined) {
-      const raw = l.value!.medications as Obj[];
-      const sched = raw[med.index]!.schedule;
-      const phases = Array.isArray(sched) ? (sched as Obj[]) : [sched as Obj];
-      if (med.phases.some((p) => p.from !== undefined && p.from > start)) throw usageError('future-phase', `${med.id} has a schedule phase starting after ${formatDay(start)}`, 'edit the file by hand for future phases');
-      const lastIdx = phases.length - 1;
-      const current = phases[lastIdx]!;
-      const next: Obj = { ...(newSchedule ?? current) };
-      delete next.until;
-      delete next.count;
-      if (newSchedule === undefined) delete next.from;
-      if (dose !== undefined) next.dose = dose;
-      else if (newSchedule && current.dose !== undefined) next.dose = current.dose;
-      // every Nh keeps its own from (a date-time); other phases start on the day.
-      if (!(typeof next.every === 'string' && /h|min|m$/.test(next.every) && next.from !== undefined)) next.from = formatDay(start);
-      const lastPhase = med.phases[lastIdx]!;
-      if (lastPhase.from !== undefined && lastPhase.from >= start) {
-        // The current phase starts on or after the new start (edited again the same day): replace it.
-        ops.push({ op: 'set', path: Array.isArray(sched) ? [...base, 'schedule', lastIdx] : [...base, 'schedule'], value: { ...next, from: next.from } });
-      } else {
-        if (!Array.isArray(sched)) ops.push({ op: 'wrap', path: [...base, 'schedule'] });
-        const end = phaseEnd(med, lastIdx);
-        if (end === undefined || end >= start) ops.push({ op: 'set', path: [...base, 'schedule', lastIdx, 'until'], value: formatDay(start - 1) });
-        ops.push({ op: 'append', path: [...base, 'schedule'], item: next });
+    const raw = l.value!.medications as Obj[];
+    const sched = raw[med.index]!.schedule;
+    const old = rawPhases(med, sched);
+    let next: RawPhase[] | undefined;
+    if (reqs.length) {
+      // A new schedule from `start`: what is not given is kept from the phase in force then.
+      const current = old[phaseNamed(old, start)]!.raw;
+      const shape = Object.fromEntries(Object.entries(current).filter(([k]) => SHAPE_KEYS.includes(k)));
+      const added = resolvePhases(reqs, start, { shape, dose: typeof current.dose === 'number' ? current.dose : undefined });
+      next = placePhases(old, added);
+      for (const p of added) changes.push(`${p.until !== undefined ? `${formatDay(p.from!)} to ${formatDay(p.until)}` : `from ${formatDay(p.from!)}`}: ${flow(p.raw)}`);
+    } else if (top.until !== undefined || top.count !== undefined || top.forDays !== undefined) {
+      // Only bounds: they end the phase in force on --from (default today), the one they name.
+      const i = phaseNamed(old, start);
+      const p = old[i]!;
+      next = old.slice();
+      if (top.count !== undefined) {
+        next[i] = { ...p, raw: { ...p.raw, count: top.count } };
+        changes.push(`the schedule${p.from !== undefined ? ` from ${formatDay(p.from)}` : ''} now ends after ${top.count} doses`);
       }
-      changes.push(`from ${formatDay(start)}: ${flow(next)}`);
+      const until = top.until ?? (top.forDays !== undefined ? (p.from ?? start) + top.forDays - 1 : undefined);
+      if (until !== undefined) {
+        next = endPhase(next, i, until);
+        changes.push(`the schedule${p.from !== undefined ? ` from ${formatDay(p.from)}` : ''} now ends on ${formatDay(until)}`);
+      }
     }
-    if (!ops.length) throw usageError('nothing-to-change', 'say what to change', 'for example --times 08:00,20:00, --dose 2 or --purpose "blood pressure"');
-    return { text: editHead(l, ops), result: undefined };
-  }, { logFrom: Number.MAX_SAFE_INTEGER });
-  if (ctx.json) ctx.out.printJson({ schemaVersion: 1, edited: args[0], changes });
+    if (next) ops.push(...scheduleOps(base, sched, old, next));
+    if (!ops.length) throw usageError('nothing-to-change', 'say what to change', 'for example --times 08:00,20:00, --dose 2, --until 2026-03-10 or --purpose "blood pressure"');
+    return {
+      text: editHead(l, ops),
+      result: undefined,
+      verify: (after) => {
+        warnings = medWarnings(after, med.index);
+      },
+    };
+  }, { logFrom: Number.MAX_SAFE_INTEGER }));
+  warnProblems(ctx, warnings);
+  if (ctx.json) ctx.out.printJson({ schemaVersion: 1, edited: args[0], changes, warnings: warnings.map((w) => w.message) });
   else ctx.out.print(`Edited ${args[0]}: ${changes.join('; ')}.`);
   return 0;
 }
 
 export async function runStop(ctx: Ctx, args: string[], o: { date?: string }): Promise<number> {
   let last = '';
+  let stoppedText = '';
   mutate(ctx.path, (l) => {
     const med = findMed(l.regimen, args[0]!);
     const clock = ctx.clock(l.regimen);
-    const day = o.date !== undefined ? parseDateArg(o.date, '--date') : clock.dayOf(ctx.now(clock));
-    last = formatDay(day);
-    const raw = l.value!.medications as Obj[];
-    const sched = raw[med.index]!.schedule;
-    const base = ['medications', med.index, 'schedule'];
-    const idx = med.phases.length - 1;
-    const p = med.phases[idx]!;
-    if (p.from !== undefined && p.from > day) throw usageError('stop-before-start', `${med.id}'s current schedule starts ${formatDay(p.from)}, after ${last}`, 'edit the file by hand to remove a phase that has not started');
-    const end = phaseEnd(med, idx);
-    if (end !== undefined && end <= day) throw usageError('already-stopped', `${med.id} already ends on ${formatDay(end)}`);
-    const path = Array.isArray(sched) ? [...base, idx, 'until'] : [...base, 'until'];
-    return { text: editHead(l, [{ op: 'set', path, value: last }]), result: undefined };
+    const now = ctx.now(clock);
+    const today = clock.dayOf(now);
+    // Stopping means no more doses from now (a dose later today is not due); --date names the last day
+    // doses are taken, and the stop is at the start of the next day.
+    let stop: string;
+    let lastDay: number;
+    if (o.date !== undefined) {
+      lastDay = parseDateArg(o.date, '--date');
+      stop = formatDay(lastDay + 1);
+    } else {
+      const minute = clock.toLocal(now).minute;
+      stop = minute === 0 ? formatDay(today) : `${formatDay(today)}T${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+      lastDay = minute === 0 ? today - 1 : today;
+    }
+    last = formatDay(lastDay);
+    stoppedText = stop;
+    const first = med.phases[0];
+    if (first?.from !== undefined && first.from > lastDay) throw usageError('stop-before-start', `${med.id} starts ${formatDay(first.from)}, after ${last}`, `to take it out of the file, delete it in an editor; to stop it later, give --date`);
+    if (med.stopped && clock.toInstant(med.stopped.day, med.stopped.minute) <= now && !med.phases.some((p) => p.from !== undefined && p.from > med.stopped!.day)) {
+      throw usageError('already-stopped', `${med.id} was already stopped on ${med.stopped.text.replace('T', ' ')}`);
+    }
+    const end = lastScheduledDay(med);
+    if (end !== undefined && end < lastDay && !med.phases.some((p) => p.asNeeded)) throw usageError('already-stopped', `${med.id} already ends on ${formatDay(end)}`);
+    return { text: editHead(l, [{ op: 'set', path: ['medications', med.index, 'stopped'], value: stop }]), result: undefined };
   }, { logFrom: Number.MAX_SAFE_INTEGER });
-  if (ctx.json) ctx.out.printJson({ schemaVersion: 1, stopped: args[0], lastDay: last });
-  else ctx.out.print(`Stopped ${args[0]}: the last scheduled day is ${last}. Its history stays in the log.`);
+  if (ctx.json) ctx.out.printJson({ schemaVersion: 1, stopped: args[0], lastDay: last, stoppedAt: stoppedText });
+  else ctx.out.print(`Stopped ${args[0]}: no scheduled dose from ${stoppedText.replace('T', ' ')} on (the last day is ${last}). Its history stays in the log.`);
   return 0;
 }

@@ -20,7 +20,8 @@ export async function run(ctx: Ctx, args: string[], opts: { days?: string }): Pr
   const advice = adviseMissed(regimen, now, clock, { med });
   const today = clock.dayOf(now);
   const patterns = days !== undefined ? missedPatterns(med ? { ...regimen, medications: regimen.medications.filter((m) => m.id === med) } : regimen, today - days + 1, today, now, clock) : undefined;
-  if (ctx.json) ctx.out.printJson(missedJson(now, advice, patterns, clock));
-  else ctx.out.print(missedText(now, advice, patterns, clock, ctx.out));
+  const name = regimen.patient.name;
+  if (ctx.json) ctx.out.printJson({ ...missedJson(now, advice, patterns, clock), patient: { name: name ?? null } });
+  else ctx.out.print((name ? `${ctx.out.p.bold(`${name}: missed doses at ${clock.formatInstant(now).slice(0, 16).replace('T', ' ')}`)}\n` : '') + missedText(now, advice, patterns, clock, ctx.out));
   return advice.some(needsAttention) ? 1 : 0;
 }

@@ -2,8 +2,8 @@ import type { Ctx } from '../context.js';
 import { parseDateArg } from '../context.js';
 import { loadRegimen } from '../../store/load.js';
 import { assessDay, asNeededState, entriesByMed } from '../../core/doses.js';
-import { isAsNeeded } from '../../core/schedule.js';
-import { adviseMedication, LOOKBACK_DAYS } from '../../core/missed.js';
+import { expandDays, isAsNeeded } from '../../core/schedule.js';
+import { adviseMissed, LOOKBACK_DAYS } from '../../core/missed.js';
 import { DAY } from '../../core/time.js';
 import { todayJson, todayText, type TodayView } from '../../render/today.js';
 import { warnProblems } from './shared.js';
@@ -25,17 +25,23 @@ export async function run(ctx: Ctx, _args: string[], opts: { date?: string }): P
   const asNeeded = meds
     .filter((m) => isAsNeeded(m.med, day))
     .map((m) => ({ day: m, state: asNeededState(m.med, byMed.get(m.med.id) ?? [], at, clock) }));
-  // Advice beside each missed dose that still matters (its next dose has not come).
+  // Advice beside each missed dose that still matters, from the same rules as `meds missed`: today's,
+  // and, on today's page, those of earlier days whose advice still applies (last night's pill).
   const advice = new Map<string, { action: string; message: string }>();
-  for (const m of meds) {
-    // A dose still in its on-time window may already be past its rule's limit (a progestogen-only pill 3 h late).
-    if (!m.doses.some((d) => d.status === 'missed' || (d.status === 'due' && d.at < now))) continue;
-    // One assessment per medication; a piece of advice may also answer other missed slots (two tablets at once).
-    for (const a of adviseMedication(regimen, m.med, now, clock)) {
-      for (const slot of [a.slot, ...(a.covers ?? [])]) advice.set(`${m.med.id} ${slot}`, { action: a.action, message: a.message });
+  const earlier: TodayView['earlier'] = [];
+  const isToday = day === clock.dayOf(now);
+  const medsById = new Map(regimen.medications.map((m) => [m.id, m]));
+  for (const a of adviseMissed(regimen, now, clock)) {
+    // A piece of advice may also answer other missed slots (two tablets at once).
+    for (const slot of [a.slot, ...(a.covers ?? [])]) advice.set(`${a.med} ${slot}`, { action: a.action, message: a.message });
+    if (isToday && clock.dayOf(a.scheduledAt) < day) {
+      const med = medsById.get(a.med)!;
+      const d = clock.dayOf(a.scheduledAt);
+      const dose = expandDays(med, d, d, clock).find((x) => x.slot === a.slot)?.dose ?? 1;
+      earlier.push({ med, dose, advice: a });
     }
   }
-  const view: TodayView = { day, now, timezone: regimen.patient.timezone, meds: meds.filter((m) => m.doses.length || m.extras.length), asNeeded, advice };
+  const view: TodayView = { patient: regimen.patient.name, day, now, timezone: regimen.patient.timezone, meds: meds.filter((m) => m.doses.length || m.extras.length), asNeeded, advice, earlier };
   if (ctx.json) ctx.out.printJson(todayJson(view, clock));
   else ctx.out.print(todayText(view, clock, ctx.out));
   return 0;
