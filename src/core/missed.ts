@@ -18,6 +18,7 @@ import { Clock, DAY, HOUR, formatDay, weekday } from './time.js';
 import { assessMedication, windowOf, type DoseState, type Window } from './doses.js';
 import { nextDoseAfter } from './schedule.js';
 import { findMed } from './find.js';
+import { trackingStart as trackingStartOf } from './tracking.js';
 import { DISCLAIMER, GENERAL_RULE, findRuleMatch, sourceReference, type RuleKind, type RuleParams, type RuleWhen } from '../data/drugs.js';
 
 export { DISCLAIMER };
@@ -227,7 +228,7 @@ interface Ctx {
   doses: DoseState[]; // assessed, sorted
   i: number;
   d: DoseState;
-  trackingStart: Millis; // doses before the first log entry are not counted in runs of misses
+  trackingStart: Millis; // doses before recording began (core/tracking.ts) are not counted in runs of misses
   words: Words;
 }
 
@@ -600,11 +601,6 @@ function factsFor(med: Medication, doses: DoseState[], i: number): Facts {
   };
 }
 
-function trackingStartOf(regimen: Regimen): Millis {
-  let t = Infinity;
-  for (const e of regimen.log) if (e.at < t) t = e.at;
-  return t;
-}
 
 /** Advice for every missed dose of one medication that still matters at `now`, oldest first. */
 export function adviseMedication(regimen: Regimen, med: Medication, now: Millis, clock: Clock): MissedAdvice[] {
@@ -614,7 +610,7 @@ export function adviseMedication(regimen: Regimen, med: Medication, now: Millis,
   const { doses } = assessMedication(med, entries, today - LOOKBACK_DAYS, today, now, clock, w);
   const name = med.name ?? med.id;
   const words = new Words(clock, today);
-  const trackingStart = trackingStartOf(regimen);
+  const trackingStart = trackingStartOf(regimen, med, clock);
   const out: MissedAdvice[] = [];
   for (let i = 0; i < doses.length; i++) {
     const d = doses[i]!;

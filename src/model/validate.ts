@@ -269,6 +269,7 @@ function medicationOf(m: Obj, index: number, routine: Routine, c: Checker, path:
     missed: missedOf(m.missed),
     supply,
     index,
+    trackedSince: dayOf(m.trackedSince, c, [...path, 'trackedSince']),
   };
 }
 

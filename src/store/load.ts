@@ -10,7 +10,8 @@ import { yaml } from './yaml.js';
 import { EXIT, MedsError, type Problem, type SourcePos } from '../errors.js';
 import { civilFromDay, Clock, dayFromCivil, DAY, HOUR, MINUTE, slotOf } from '../core/time.js';
 import { columnsOf, newColumns } from '../core/doses.js';
-import { ENTRY_EXTRA, ENTRY_TAKEN, type DayNum, type LogColumns, type LogEntry, type Millis, type Regimen } from '../model/types.js';
+import { ENTRY_EXTRA, ENTRY_TAKEN, type DayNum, type LogColumns, type LogEntry, type LogFacts, type Millis, type Regimen } from '../model/types.js';
+import { logFactsOf, resolveTracking } from '../core/tracking.js';
 import { Checker, logEntryOf, validateRegimen, type Locate, type Path } from '../model/validate.js';
 import { regimenSchema } from '../model/schema.js';
 import { readFlowLine, readHeadFast } from './fasthead.js';
@@ -52,8 +53,13 @@ export interface Loaded {
   logBlock?: LogBlock;
   /** Number of log entries in the file (all, built or not). */
   logCount: number;
-  /** True when every log entry was built into regimen.log. */
+  /** True when every log entry was built into regimen.log (the `logFrom` option asks for part of it). */
   logComplete: boolean;
+  /**
+   * What the whole log holds, whatever part of it was built: what needs the whole history (when
+   * recording began: each medication's `trackedFrom`, set from these) takes it from here.
+   */
+  logFacts: LogFacts;
   /** With the `columns` option: the entries on or after `logFrom` (all without it), as numbers. */
   columns?: LogColumns;
 }
@@ -116,7 +122,7 @@ function readUnsized(path: string): Buffer {
     const chunks: Buffer[] = [];
     let total = 0;
     while (total <= MAX_TEXT) {
-      const chunk = Buffer.allocUnsafe(PIECE);
+      const chunk = Buffer.allocUnsafe(64 * 1024);
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
@@ -134,151 +140,12 @@ export function tooLarge(path: string): MedsError {
 }
 
 /**
- * Read and check a regimen file for a command that does not write it. The usual file is read a
- * piece at a time (readInPieces), never whole; any other is read whole and parsed (parseRegimen).
- * The result has no `text` (ReadLoaded): an edit reads the file itself (transaction.ts mutate).
+ * Read and check a regimen file for a command that does not write it (an edit reads the file
+ * itself: transaction.ts mutate).
  */
 export function loadRegimen(path: string, opts: LoadOptions = {}): ReadLoaded {
-  const inPieces = opts.full || opts.yamlHead ? undefined : readInPieces(path, opts);
-  if (inPieces) return inPieces;
   const { text, ascii } = readSnapshot(path);
   return parseRegimen(text, path, { ...opts, bytes: ascii });
-}
-
-/** Bytes read at a time: a piece's text stays in V8's young generation (no fresh pages for each). */
-const PIECE = 64 * 1024;
-
-/**
- * The usual file (see parseRegimen's fast path) read a piece at a time: the head up to the `log:`
- * line, read by the subset reader with no problem at all, then the log, each piece of whole lines
- * checked and read as it comes (StrictLogReader). Ten years of log are then never held whole: that
- * spares copying their megabytes twice (the bytes, then the text), most of the cost of reading them.
- * Undefined for any other file, and at any doubt (a line the pattern does not take, keys after the
- * log, CRLF, a byte-order mark, a line longer than a piece): loadRegimen then reads it whole, and
- * parseRegimen decides and reports, as for every file before.
- */
-function readInPieces(path: string, opts: LoadOptions): ReadLoaded | undefined {
-  let fd: number;
-  try {
-    // Only a regular file is opened (as readSnapshot): opening a FIFO or a device can have effects of
-    // its own. Non-blocking, in case it became one since: fstat then declines it.
-    if (!statSync(path).isFile()) return undefined;
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch {
-    return undefined; // (readSnapshot reports why)
-  }
-  try {
-    return readPieces(fd, path, opts);
-  } catch (err) {
-    // A read that failed (an errno): readSnapshot reports it (review finding: it surfaced as an internal error).
-    if (typeof (err as NodeJS.ErrnoException).code === 'string' && !(err instanceof MedsError)) return undefined;
-    throw err;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** readInPieces's reading, from the open file. */
-function readPieces(fd: number, path: string, opts: LoadOptions): ReadLoaded | undefined {
-  const st = fstatSync(fd);
-  if (!st.isFile() || st.size > MAX_TEXT) return undefined;
-  const size = opts.pieceBytes ?? PIECE;
-  let buf = Buffer.allocUnsafe(size);
-  let have = 0; // bytes in buf not yet read as text
-  let left = st.size; // bytes of the file not read yet
-  let eof = false;
-  /**
-   * Fill buf (to its end, or to the end of the file as fstat saw it: what another program appends
-   * meanwhile is not read, as readFileSync would not; review finding: it overran the columns made
-   * for that size).
-   */
-  const fill = () => {
-    while (!eof && have < buf.length) {
-      const n = readSync(fd, buf, have, Math.min(buf.length - have, left), null);
-      have += n;
-      left -= n;
-      eof = n === 0 || left === 0;
-    }
-  };
-  /** Where buf's whole lines end (all of it at the end of the file). */
-  const wholeLines = () => (eof ? have : buf.lastIndexOf(10, have - 1) + 1);
-  /** The text of buf[0, cut) and whether its bytes are its characters (ASCII); undefined for CRLF or a BOM. */
-  const piece = (cut: number): { text: string; ascii: boolean } | undefined => {
-    const bytes = buf.subarray(0, cut);
-    if (bytes.indexOf(13) !== -1 || (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)) return undefined;
-    const ascii = isAscii(bytes);
-    return { text: bytes.toString(ascii ? 'latin1' : 'utf8'), ascii };
-  };
-
-  // The head: up to the `log:` line and at least one line after it (a longer head grows buf).
-  let cut: number;
-  let text: string;
-  let ascii: boolean;
-  let key: { keyStart: number; keyLineEnd: number } | undefined;
-  for (;;) {
-    fill();
-    cut = wholeLines();
-    const p = cut > 0 ? piece(cut) : undefined;
-    if (cut > 0 && !p) return undefined;
-    if (p) {
-      ({ text, ascii } = p);
-      key = findLogKey(text);
-      // (An empty log: the key is the file's last line, with its newline.)
-      if (key && (key.keyLineEnd < text.length || (eof && text.charCodeAt(text.length - 1) === 10))) break;
-    }
-    if (eof || buf.length >= 16 * size) return undefined; // no log, or a very long head: read whole
-    const bigger = Buffer.allocUnsafe(buf.length * 2);
-    buf.copy(bigger, 0, 0, have);
-    buf = bigger;
-  }
-  const head = text.slice(0, key.keyStart);
-  const raw = readHeadFast(head) as Record<string, unknown> | null | undefined;
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw) || Object.prototype.hasOwnProperty.call(raw, 'log')) return undefined;
-  const { regimen, problems } = validateRegimen({ ...raw, log: [] }, () => undefined);
-  if (!regimen || problems.length) return undefined; // (read whole: problems get their positions)
-
-  const columns = !!opts.columns;
-  let read: ReturnType<StrictLogReader['finish']>;
-  if (key.keyLineEnd === text.length) {
-    // An empty log: its block as the line scan finds it (parseRegimen's), and nothing to read.
-    read = { block: findLogBlock(text, undefined, key)!, log: [], complete: true, columns: columns ? newColumns(0) : undefined };
-  } else {
-    const { ids, canonical, cutoff, strict } = logSetup(regimen, opts, new Clock(regimen.patient.timezone));
-    const reader = new StrictLogReader(text, key.keyLineEnd, strict, ids, canonical, cutoff, columns, st.size, countNewlines(text, 0, key.keyLineEnd) + 1);
-    let base = 0; // the text offset of the piece's first character
-    let from = key.keyLineEnd;
-    let endsNl: boolean;
-    for (;;) {
-      // As columns, the piece's characters as bytes (readRow): buf's own when they are ASCII.
-      if (!reader.read(text, from, base, columns ? (ascii ? buf.subarray(0, cut) : Buffer.from(text, 'latin1')) : undefined)) return undefined;
-      endsNl = text.charCodeAt(text.length - 1) === 10;
-      base += text.length;
-      buf.copyWithin(0, cut, have);
-      have -= cut;
-      fill();
-      if (have === 0) break;
-      cut = wholeLines();
-      if (cut === 0) return undefined; // a line longer than a piece: read whole
-      const p = piece(cut);
-      if (!p) return undefined;
-      ({ text, ascii } = p);
-      from = 0;
-    }
-    read = reader.finish(key, base, endsNl);
-  }
-  const { block, log, complete, columns: cols } = read;
-  regimen.log = log;
-  const loaded = { path, regimen, warnings: [], value: raw, logBlock: block, logCount: block.count, logComplete: complete, columns: cols } as Omit<Loaded, 'doc' | 'lineCounter' | 'text'>;
-  // (No text is kept: ReadLoaded has none, and a getter says so to any code that asks all the same.)
-  return withLazyDoc(
-    Object.defineProperty(loaded, 'text', {
-      get: () => {
-        throw new Error('internal: loadRegimen read the file in pieces and kept no text (an edit reads the file itself)');
-      },
-    }),
-    head,
-    path,
-  );
 }
 
 const PARSE_OPTS = { uniqueKeys: true, strict: true, prettyErrors: false, keepSourceTokens: false } as const;
@@ -289,11 +156,10 @@ export function parseRegimen(text: string, path: string, opts: LoadOptions = {})
   // (Characters: the bytes were counted when the file was read, and a change's are before it is written.)
   if (text.length > MAX_TEXT) throw tooLarge(path);
   const key = opts.full || text.includes('\r') || text.charCodeAt(0) === 0xfeff ? undefined : findLogKey(text);
-  if (key) {
-    const r = parseFast(text, path, key, opts);
-    if (r) return r;
-  }
-  return parseFull(text, path, opts);
+  const loaded = (key && parseFast(text, path, key, opts)) || parseFull(text, path, opts);
+  loaded.regimen.logFacts = loaded.logFacts;
+  resolveTracking(loaded.regimen, new Clock(loaded.regimen.patient.timezone));
+  return loaded;
 }
 
 function parseDoc(text: string, path: string): { doc: Document.Parsed; lc: LineCounter } {
@@ -332,7 +198,7 @@ function parseFull(text: string, path: string, opts: LoadOptions): Loaded {
   const { regimen, problems } = validateRegimen(raw, locate);
   if (!regimen) throw invalid(path, problems);
   const logCount = regimen.log.length;
-  return { path, text, regimen, warnings: problems, doc, value: raw as Loaded['value'], lineCounter: lc, logCount, logComplete: true, columns: opts.columns ? columnsOf(regimen.log, regimen.medications) : undefined };
+  return { path, text, regimen, warnings: problems, doc, value: raw as Loaded['value'], lineCounter: lc, logCount, logComplete: true, logFacts: logFactsOf(regimen.log), columns: opts.columns ? columnsOf(regimen.log, regimen.medications) : undefined };
 }
 
 const TAIL = Symbol('keys follow the log');
@@ -402,8 +268,10 @@ function parseFastAs(text: string, path: string, key: { keyStart: number; keyLin
   let log: LogEntry[];
   let complete: boolean;
   let columns: LogColumns | undefined;
+  let facts: LogFacts;
   if (whole) {
     ({ block, log, complete, columns } = whole);
+    facts = complete && !columns ? logFactsOf(log) : strictLogFacts(text, block, [...ids.keys()]);
   } else {
     scanned ??= findLogBlock(text, strict, key);
     if (!scanned) return undefined;
@@ -411,13 +279,13 @@ function parseFastAs(text: string, path: string, key: { keyStart: number; keyLin
     block = scanned;
     const lines = scanLines(text, scanned, strict, ids, canonical, clock, cutoff, checker);
     if (!lines) return undefined;
-    ({ log, complete } = lines);
+    ({ log, complete, facts } = lines);
   }
   const all = [...problems, ...checker.problems];
   if (all.some((p) => p.severity === 'error')) throw invalid(path, all);
   regimen.log = log;
   if (opts.columns) columns ??= columnsOf(log, regimen.medications);
-  const loaded = { path, text, regimen, warnings: all, value: raw, logBlock: block, logCount: block.count, logComplete: complete, columns } as Omit<Loaded, 'doc' | 'lineCounter'>;
+  const loaded = { path, text, regimen, warnings: all, value: raw, logBlock: block, logCount: block.count, logComplete: complete, logFacts: facts, columns } as Omit<Loaded, 'doc' | 'lineCounter'>;
   if (parsed) return { ...loaded, doc: parsed.doc, lineCounter: parsed.lc };
   return withLazyDoc(loaded, head, path);
 }
@@ -452,10 +320,18 @@ function withLazyDoc<T extends object>(loaded: T, head: string, path: string): T
  * pattern's groups; any other line goes through readFlowLine (fasthead.ts) and the same checks as the full
  * parser. Undefined when a line is not a shape read line by line (the full parser decides).
  */
-function scanLines(text: string, block: ScannedBlock, strict: RegExp, ids: Map<string, number>, canonical: Map<string, string>, clock: Clock, cutoff: string | undefined, checker: Checker): { log: LogEntry[]; complete: boolean } | undefined {
+function scanLines(text: string, block: ScannedBlock, strict: RegExp, ids: Map<string, number>, canonical: Map<string, string>, clock: Clock, cutoff: string | undefined, checker: Checker): { log: LogEntry[]; complete: boolean; facts: LogFacts } | undefined {
   const log: LogEntry[] = [];
   const times = new StrictTimes();
   let complete = true;
+  // The whole log's facts: from the entries built, and from the lines only checked (strict lines,
+  // read by position).
+  const firstAtByMed = new Map<string, Millis>();
+  let firstAt: Millis | undefined;
+  const seen = (med: string, at: () => Millis) => {
+    if (firstAt === undefined) firstAt = at();
+    if (!firstAtByMed.has(med)) firstAtByMed.set(med, at());
+  };
   const n = block.count;
   const atCol = block.indent.length + 8; // "- { at: "
   for (let i = 0; i < n; i++) {
@@ -464,8 +340,15 @@ function scanLines(text: string, block: ScannedBlock, strict: RegExp, ids: Map<s
     strict.lastIndex = start;
     const m = skip ? (block.strict[i] || testSafely(strict, text) ? SKIPPED : null) : execSafely(strict, text);
     if (m) {
-      if (m === SKIPPED) complete = false;
-      else log.push(strictEntry(m, i, block.lineNumbers[i]!, canonical, times));
+      if (m === SKIPPED) {
+        complete = false;
+        const medAt = text.indexOf(', med: ', start + atCol) + 7;
+        seen(text.slice(medAt, text.indexOf(',', medAt)), () => times.instant(text, start + atCol));
+      } else {
+        const e = strictEntry(m, i, block.lineNumbers[i]!, canonical, times);
+        seen(e.med, () => e.at);
+        log.push(e);
+      }
       continue;
     }
     const obj = readFlowLine(entryText(text, block, i));
@@ -474,9 +357,12 @@ function scanLines(text: string, block: ScannedBlock, strict: RegExp, ids: Map<s
     checker.walk(obj, regimenSchema.properties!.log!.items!, ['log', i]);
     if (checker.problems.slice(before).some((p) => p.severity === 'error')) continue;
     const e = logEntryOf(obj, i, clock, ids, checker, ['log', i], block.lineNumbers[i]);
-    if (e) log.push(e);
+    if (e) {
+      seen(e.med, () => e.at);
+      log.push(e);
+    }
   }
-  return { log, complete };
+  return { log, complete, facts: { count: n, firstAt, firstAtByMed } };
 }
 
 /**
@@ -767,18 +653,18 @@ class StrictTimes {
   private date = '-'; // (no date starts with it)
   private day = 0;
 
-  /** YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM) as an instant. */
-  instant(s: string): Millis {
-    if (!s.startsWith(this.date)) {
-      this.date = s.slice(0, 10);
-      const y = (s.charCodeAt(0) - 48) * 1000 + (s.charCodeAt(1) - 48) * 100 + (s.charCodeAt(2) - 48) * 10 + s.charCodeAt(3) - 48;
-      this.day = dayFromCivil(y, (s.charCodeAt(5) - 48) * 10 + s.charCodeAt(6) - 48, (s.charCodeAt(8) - 48) * 10 + s.charCodeAt(9) - 48);
+  /** YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM), at s[p], as an instant. */
+  instant(s: string, p = 0): Millis {
+    if (!s.startsWith(this.date, p)) {
+      this.date = s.slice(p, p + 10);
+      const y = (s.charCodeAt(p) - 48) * 1000 + (s.charCodeAt(p + 1) - 48) * 100 + (s.charCodeAt(p + 2) - 48) * 10 + s.charCodeAt(p + 3) - 48;
+      this.day = dayFromCivil(y, (s.charCodeAt(p + 5) - 48) * 10 + s.charCodeAt(p + 6) - 48, (s.charCodeAt(p + 8) - 48) * 10 + s.charCodeAt(p + 9) - 48);
     }
-    let t = this.day * DAY + ((s.charCodeAt(11) - 48) * 10 + s.charCodeAt(12) - 48) * HOUR + ((s.charCodeAt(14) - 48) * 10 + s.charCodeAt(15) - 48) * MINUTE;
-    let z = 16;
+    let t = this.day * DAY + ((s.charCodeAt(p + 11) - 48) * 10 + s.charCodeAt(p + 12) - 48) * HOUR + ((s.charCodeAt(p + 14) - 48) * 10 + s.charCodeAt(p + 15) - 48) * MINUTE;
+    let z = p + 16;
     if (s.charCodeAt(z) === 58 /* : */) {
-      t += ((s.charCodeAt(17) - 48) * 10 + s.charCodeAt(18) - 48) * 1000;
-      z = 19;
+      t += ((s.charCodeAt(z + 1) - 48) * 10 + s.charCodeAt(z + 2) - 48) * 1000;
+      z += 3;
     }
     const sign = s.charCodeAt(z);
     if (sign !== 90 /* Z */) {
@@ -787,6 +673,31 @@ class StrictTimes {
     }
     return t;
   }
+}
+
+/**
+ * The facts of a log made only of strict lines (readStrictLog's), found without reading each line:
+ * each medication's first line by a string search for its `, med: <id>,` (a match inside a quoted
+ * reason comes after the line's own med field, so it has a comma between the line's at-date and
+ * it, and is passed over).
+ */
+function strictLogFacts(text: string, block: LogBlock, medIds: string[]): LogFacts {
+  const firstAtByMed = new Map<string, Millis>();
+  if (block.count === 0) return { count: 0, firstAt: undefined, firstAtByMed };
+  const times = new StrictTimes();
+  const atCol = block.indent.length + 8; // "- { at: "
+  const firstAt = times.instant(text, block.keyLineEnd + atCol);
+  for (const id of medIds) {
+    const needle = `, med: ${id},`;
+    for (let h = text.indexOf(needle, block.keyLineEnd); h !== -1; h = text.indexOf(needle, h + 1)) {
+      const at = text.lastIndexOf('\n', h) + 1 + atCol;
+      if (text.lastIndexOf(',', h - 1) < at) {
+        firstAtByMed.set(id, times.instant(text, at));
+        break;
+      }
+    }
+  }
+  return { count: block.count, firstAt, firstAtByMed };
 }
 
 /** A LogEntry from the strict pattern's groups: 1 at, 2 med, 3 for, 4 status, 5 reason, 6 dose, 7 extra. */

@@ -1,6 +1,7 @@
 /** `meds list`: the medications, with strength, dose, schedule in words and purpose. */
 import type { Ctx } from '../context.js';
 import { loadRegimen } from '../../store/load.js';
+import { logWindow } from '../../core/window.js';
 import { phaseOn } from '../../core/schedule.js';
 import { formatDay } from '../../core/time.js';
 import { table } from '../../render/table.js';
@@ -8,7 +9,7 @@ import { amount, scheduleWords } from '../../render/words.js';
 import { warnProblems } from './shared.js';
 
 export async function run(ctx: Ctx): Promise<number> {
-  const loaded = loadRegimen(ctx.path, { logFrom: Number.MAX_SAFE_INTEGER });
+  const loaded = loadRegimen(ctx.path, { logFrom: logWindow({ command: 'head' }, ctx.approxNow()) });
   warnProblems(ctx, loaded.warnings);
   const { regimen } = loaded;
   const clock = ctx.clock(regimen);

@@ -6,10 +6,11 @@ import type { Ctx } from '../context.js';
 import { loadPrompts } from '../prompts.js';
 import { parseDateArg, parsePositive, parsePositiveInt } from '../context.js';
 import { findMed } from '../../core/find.js';
+import { logWindow } from '../../core/window.js';
 import { create, mutate } from '../../store/transaction.js';
 import { editHead, type HeadOp } from '../../store/edit.js';
 import { flow, scalar } from '../../store/emit.js';
-import { formatDay, isValidZone, parseDuration, parseHM } from '../../core/time.js';
+import { formatDay, isValidZone, parseDay, parseDuration, parseHM, parseLocalDateTime } from '../../core/time.js';
 import { phaseEnd } from '../../core/schedule.js';
 
 type Obj = Record<string, unknown>;
@@ -137,12 +138,15 @@ export async function runAdd(ctx: Ctx, args: string[], o: AddFlags): Promise<num
     // A new medication starts today unless --from says otherwise, so adherence never counts the
     // days before it was added as missed. (`every: Nh` needs its own date-time: validation asks for it.)
     const hourly = typeof sched.every === 'string' && !/[dw]$/.test(sched.every);
-    if (sched.from === undefined && !hourly) {
-      const clock = ctx.clock(l.regimen);
-      sched.from = formatDay(clock.dayOf(ctx.now(clock)));
-    }
+    const clock = ctx.clock(l.regimen);
+    const today = clock.dayOf(ctx.now(clock));
+    if (sched.from === undefined && !hourly) sched.from = formatDay(today);
+    // A schedule anchored before today (a pill pack or course begun before set-up): recording
+    // begins today, so the doses before it are never missed (core/tracking.ts).
+    const anchor = typeof sched.from === 'string' ? (parseLocalDateTime(sched.from)?.day ?? parseDay(sched.from)) : undefined;
+    if (anchor !== undefined && anchor < today) med.trackedSince = formatDay(today);
     return { text: editHead(l, [{ op: 'append', path: ['medications'], item: stripUndefined(med), block: true }]), result: undefined };
-  }, { logFrom: Number.MAX_SAFE_INTEGER });
+  }, { logFrom: logWindow({ command: 'head' }, ctx.approxNow()) });
   if (ctx.json) ctx.out.printJson({ schemaVersion: 1, added: stripUndefined(med) });
   else ctx.out.print(`Added ${medId}: ${flow(schedule)}.`);
   return 0;
@@ -206,7 +210,7 @@ export async function runEdit(ctx: Ctx, args: string[], o: EditFlags): Promise<n
     }
     if (!ops.length) throw usageError('nothing-to-change', 'say what to change', 'for example --times 08:00,20:00, --dose 2 or --purpose "blood pressure"');
     return { text: editHead(l, ops), result: undefined };
-  }, { logFrom: Number.MAX_SAFE_INTEGER });
+  }, { logFrom: logWindow({ command: 'head' }, ctx.approxNow()) });
   if (ctx.json) ctx.out.printJson({ schemaVersion: 1, edited: args[0], changes });
   else ctx.out.print(`Edited ${args[0]}: ${changes.join('; ')}.`);
   return 0;
@@ -229,7 +233,7 @@ export async function runStop(ctx: Ctx, args: string[], o: { date?: string }): P
     if (end !== undefined && end <= day) throw usageError('already-stopped', `${med.id} already ends on ${formatDay(end)}`);
     const path = Array.isArray(sched) ? [...base, idx, 'until'] : [...base, 'until'];
     return { text: editHead(l, [{ op: 'set', path, value: last }]), result: undefined };
-  }, { logFrom: Number.MAX_SAFE_INTEGER });
+  }, { logFrom: logWindow({ command: 'head' }, ctx.approxNow()) });
   if (ctx.json) ctx.out.printJson({ schemaVersion: 1, stopped: args[0], lastDay: last });
   else ctx.out.print(`Stopped ${args[0]}: the last scheduled day is ${last}. Its history stays in the log.`);
   return 0;
