@@ -8,7 +8,11 @@ import { Clock, DAY, slotNumber } from './time.js';
 import { beforeTracking } from './tracking.js';
 import { doseKey, doseOf, expandTimes, isAsNeeded, nextDoseAfter, type DoseTimes, type ScheduledDose } from './schedule.js';
 
-export type DoseStatus = 'taken' | 'skipped' | 'missed' | 'due' | 'upcoming';
+/**
+ * `untracked`: a dose before the medication's recording began (core/tracking.ts) that no entry
+ * answered: never missed, counted or advised on, though a record may still answer it.
+ */
+export type DoseStatus = 'taken' | 'skipped' | 'missed' | 'due' | 'upcoming' | 'untracked';
 
 export interface DoseState extends ScheduledDose {
   status: DoseStatus;
@@ -211,8 +215,8 @@ function nearestPending(at: Float64Array, nextAt: Float64Array, entry: Int32Arra
 /**
  * States of `med`'s doses on local days [fromDay, toDay] at instant `now`, as objects.
  * `entries` are this medication's log entries in recording order (others are ignored).
- * A dose before the medication's recording began (core/tracking.ts) is left out unless an entry
- * answered it: it is never missed, counted or advised on.
+ * A dose before the medication's recording began (core/tracking.ts) that no entry answered is
+ * `untracked`.
  */
 export function assessMedication(
   med: Medication,
@@ -231,9 +235,8 @@ export function assessMedication(
   for (let i = 0; i < c.times.length; i++) {
     const day = c.times.day[i]!;
     if (day < fromDay || day > toDay) continue;
-    if (c.entry[i] === -1 && beforeTracking(med, day)) continue;
     const d = doseOf(med, c.times, i, clock) as DoseState;
-    d.status = STATUS[c.status[i]!]!;
+    d.status = c.entry[i] === -1 && beforeTracking(med, day) ? 'untracked' : STATUS[c.status[i]!]!;
     const next = c.nextAt[i]!;
     d.nextAt = next === next ? next : undefined;
     const j = c.entry[i]!;
