@@ -268,12 +268,22 @@ export function entriesByMed(log: readonly LogEntry[]): Map<string, LogEntry[]> 
   return m;
 }
 
+/** How far back an as-needed medication's last dose is looked for (and its minimum interval, when longer). */
+export const AS_NEEDED_DAYS = 30;
+
+/** How far back asNeededState looks for `med`'s doses. */
+export function asNeededLookback(med: Medication): Millis {
+  let ms = AS_NEEDED_DAYS * DAY;
+  for (const p of med.phases) if (p.asNeeded && p.minIntervalMs !== undefined && p.minIntervalMs > ms) ms = p.minIntervalMs;
+  return ms;
+}
+
 export interface AsNeededState {
   med: string;
   takenToday: number;
   maxPerDay?: number;
   minIntervalMs?: number;
-  lastTakenAt?: Millis;
+  lastTakenAt?: Millis; // the last dose in the AS_NEEDED_DAYS before `now` (asNeededLookback)
   nextAllowedAt?: Millis; // undefined: allowed now (or no limits)
   inLast24h: number;
 }
@@ -286,7 +296,9 @@ export interface AsNeededState {
 export function asNeededState(med: Medication, entries: readonly LogEntry[], now: Millis, clock: Clock): AsNeededState {
   const day = clock.dayOf(now);
   const phase = med.phases.find((p) => p.asNeeded) ?? med.phases[0]!;
-  const taken = entries.filter((e) => e.med === med.id && e.status === 'taken' && e.at <= now).map((e) => e.at).sort((a, b) => a - b);
+  // Only recent doses: so the answer never depends on how much of the log was read (core/window.ts).
+  const since = now - asNeededLookback(med);
+  const taken = entries.filter((e) => e.med === med.id && e.status === 'taken' && e.at <= now && e.at > since).map((e) => e.at).sort((a, b) => a - b);
   const takenToday = taken.filter((t) => clock.dayOf(t) === day).length;
   const recent = taken.filter((t) => t > now - DAY);
   const lastTakenAt = taken[taken.length - 1];

@@ -7,6 +7,7 @@
 import type { DayNum, Millis, Regimen } from '../model/types.js';
 import { Clock, DAY } from './time.js';
 import { LOOKBACK_DAYS } from './missed.js';
+import { asNeededLookback } from './doses.js';
 import { supplyLogFrom } from './supply.js';
 
 /** An instant, or one that depends on the file's head (its medications, its zone). */
@@ -33,7 +34,8 @@ export function logWindow(q: LogQuery, now: Millis): LogFrom {
     // by entries up to a day after it.
     case 'today':
       // (Advice is given at `now`, even for another day's picture.)
-      return Math.min(q.day !== undefined ? q.day * DAY : now, now) - (LOOKBACK_DAYS + 3) * DAY;
+      // As-needed limits look back AS_NEEDED_DAYS, or a longer minimum interval (core/doses.ts).
+      return (r) => Math.min(q.day !== undefined ? q.day * DAY : now, now) - Math.max(LOOKBACK_DAYS * DAY, longestAsNeeded(r)) - 3 * DAY;
     case 'missed':
       return now - (Math.max(q.days ?? 0, LOOKBACK_DAYS) + 3) * DAY;
     // Crediting looks at most 35 days back (a missed monthly dose stays creditable until the next).
@@ -42,11 +44,19 @@ export function logWindow(q: LogQuery, now: Millis): LogFrom {
     case 'history':
       return now - (q.days + 2) * DAY;
     // Crediting a record looks at most 8 days back (a weekly dose); --at may reach further back.
+    // An as-needed record is checked against the doses near it (asNeededLookback).
     case 'record':
-      return Math.min(now, q.at ?? Infinity) - 10 * DAY;
+      return (r) => Math.min(now, q.at ?? Infinity) - Math.max(8 * DAY, longestAsNeeded(r)) - 2 * DAY;
     case 'refills':
       return (r) => supplyLogFrom(r, now, new Clock(r.patient.timezone));
     case 'head':
       return Number.MAX_SAFE_INTEGER;
   }
+}
+
+/** The longest look-back of the regimen's as-needed medications (0 without any). */
+function longestAsNeeded(r: Regimen): Millis {
+  let ms = 0;
+  for (const m of r.medications) if (m.phases.some((p) => p.asNeeded)) ms = Math.max(ms, asNeededLookback(m));
+  return ms;
 }
