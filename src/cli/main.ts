@@ -9,7 +9,9 @@ import { makeOutput, writeOut } from '../render/output.js';
 
 type Run = (ctx: Ctx, args: string[], opts: Record<string, unknown>) => Promise<number | void> | number | void;
 
-const VERSION = '0.1.0';
+/** package.json's version, put in by the build (scripts/build.mjs). */
+declare const MEDS_VERSION: string | undefined;
+const VERSION = typeof MEDS_VERSION === 'string' ? MEDS_VERSION : '0.0.0-source';
 
 function action(load: () => Promise<{ run: Run }>) {
   return async function (this: Command, ...argv: unknown[]) {
