@@ -51,6 +51,11 @@ export interface Loaded {
   lineCounter: LineCounter;
   /** Present on the fast path: where the log's lines are. */
   logBlock?: LogBlock;
+  /**
+   * How the file's bytes differ from `text` (and from every offset here), when they do: CRLF line
+   * ends, a byte-order mark. `text` then has neither, and an edit puts them back (edit.ts).
+   */
+  outer?: { crlf: boolean; bom: boolean };
   /** Number of log entries in the file (all, built or not). */
   logCount: number;
   /** True when every log entry was built into regimen.log (the `logFrom` option asks for part of it). */
@@ -134,6 +139,19 @@ function readUnsized(path: string): Buffer {
   }
 }
 
+function tooLargeForParser(path: string): MedsError {
+  return invalid(path, [
+    {
+      severity: 'error',
+      code: 'too-large',
+      path: [],
+      message: `the file is larger than ${MAX_FULL_PARSE / 1024 / 1024} MB and not in the shape meds reads line by line`,
+      hint: 'keep the log as meds writes it, one `- { at: ..., med: ..., status: ... }` entry per line, after the other keys (docs/reliability.md)',
+      pos: { file: path, line: 1, col: 1 },
+    },
+  ]);
+}
+
 /** The cap counts bytes, as the file holds them (a file meds writes, it must be able to read again). */
 export function tooLarge(path: string): MedsError {
   return invalid(path, [{ severity: 'error', code: 'too-large', path: [], message: `the file is larger than ${MAX_TEXT / 1024 / 1024} MB`, pos: { file: path, line: 1, col: 1 } }]);
@@ -151,12 +169,28 @@ export function loadRegimen(path: string, opts: LoadOptions = {}): ReadLoaded {
 const PARSE_OPTS = { uniqueKeys: true, strict: true, prettyErrors: false, keepSourceTokens: false } as const;
 export const MAX_TEXT = 64 * 1024 * 1024;
 
+/**
+ * The largest file the general YAML parser is given: it holds the whole document as nodes, some
+ * hundred bytes of memory for each byte of the file. Every file meds writes is read by the fast path
+ * at any size (up to MAX_TEXT); a file in another shape (its log written as a flow list, say) only up
+ * to this size.
+ */
+export const MAX_FULL_PARSE = 1024 * 1024;
+
 /** Parse and validate regimen text. Throws MedsError (exit 65) when it is invalid. */
 export function parseRegimen(text: string, path: string, opts: LoadOptions = {}): Loaded {
   // (Characters: the bytes were counted when the file was read, and a change's are before it is written.)
   if (text.length > MAX_TEXT) throw tooLarge(path);
-  const key = opts.full || text.includes('\r') || text.charCodeAt(0) === 0xfeff ? undefined : findLogKey(text);
-  const loaded = (key && parseFast(text, path, key, opts)) || parseFull(text, path, opts);
+  // A file saved on Windows (every line end CRLF) or with a byte-order mark is read by the fast path
+  // as the same text without them.
+  const bom = text.charCodeAt(0) === 0xfeff;
+  const crlf = text.includes('\r\n') && !/\r(?!\n)|(?<!\r)\n/.test(text);
+  const inner = bom || crlf ? (crlf ? text.replace(/\r\n/g, '\n') : text).slice(bom ? 1 : 0) : text;
+  const key = opts.full || inner.includes('\r') ? undefined : findLogKey(inner);
+  const fast = key ? parseFast(inner, path, key, opts) : undefined;
+  if (fast && inner !== text) fast.outer = { crlf, bom };
+  if (!fast && !opts.full && text.length > MAX_FULL_PARSE) throw tooLargeForParser(path);
+  const loaded = fast ?? parseFull(text, path, opts);
   loaded.regimen.logFacts = loaded.logFacts;
   resolveTracking(loaded.regimen, new Clock(loaded.regimen.patient.timezone));
   return loaded;
