@@ -385,7 +385,8 @@ function scanLines(text: string, block: ScannedBlock, strict: RegExp, ids: Map<s
       }
       continue;
     }
-    const obj = readFlowLine(entryText(text, block, i));
+    const src = entryText(text, block, i);
+    const obj = readFlowLine(src) ?? readEntryAlone(src);
     if (!obj) return undefined;
     const before = checker.problems.length;
     checker.walk(obj, regimenSchema.properties!.log!.items!, ['log', i]);
@@ -397,6 +398,26 @@ function scanLines(text: string, block: ScannedBlock, strict: RegExp, ids: Map<s
     }
   }
   return { log, complete, facts: { count: n, firstAt, firstAtByMed } };
+}
+
+/**
+ * An entry in block style (`- at: ...` and its other keys on lines of their own), read alone by the
+ * general YAML parser: an odd entry costs its own size, not the whole log's. Undefined for anything
+ * else, or anything that entry alone does not read cleanly (an alias to the head, a tag, a problem):
+ * the whole file then goes to the general parser, which reports it with its place.
+ */
+function readEntryAlone(src: string): Record<string, unknown> | undefined {
+  if (/^ *- \{/.test(src)) return undefined;
+  const doc = yaml().parseDocument(src, PARSE_OPTS);
+  if (doc.errors.length || doc.warnings.length) return undefined;
+  let v: unknown;
+  try {
+    v = doc.toJS({ maxAliasCount: 0 });
+  } catch {
+    return undefined;
+  }
+  const e = Array.isArray(v) && v.length === 1 ? v[0] : undefined;
+  return e && typeof e === 'object' && !Array.isArray(e) ? (e as Record<string, unknown>) : undefined;
 }
 
 /**

@@ -103,8 +103,9 @@ export function generate(r: Rnd): { text: string; zone: string; firstLocal: Date
     if (u < 0.05 && slot) line = `- { at: ${at(t)}, med: ${m.id}${forPart}, status: skipped, reason: ${reason()} }`;
     else if (u < 0.08) line = `- { at: ${at(t)}, med: ${m.id}, status: taken, extra: true }`;
     else if (u < 0.1) line = `- { at: ${at(t)}, med: ${m.id}${forPart}, status: taken, dose: 2 }`;
-    // A line meds would not write (keys in another order): read on its own, not by the strict pattern.
+    // Lines meds would not write (keys in another order; an entry in block style): read on their own.
     else if (u < 0.12) line = `- { med: ${m.id}, at: ${at(t)}${forPart}, status: taken }`;
+    else if (u < 0.125) line = `- at: ${at(t)}\n    med: ${m.id}${slot ? `\n    for: ${slot.toFormat("yyyy-MM-dd'T'HH:mm")}` : ''}\n    status: taken`;
     else line = `- { at: ${at(t)}, med: ${m.id}${forPart}, status: taken }`;
     entries.push({ t, line });
   };
@@ -154,14 +155,20 @@ function variants(text: string): Record<string, string> {
   const i = text.indexOf('\nlog:');
   const head = text.slice(0, i + 1);
   const log = text.slice(i + 1).split('\n').slice(1).filter((l) => l.trim() !== '');
-  const entries = log.filter((l) => l.trimStart().startsWith('- '));
+  // Each entry as a flow map (an entry in block style spans several lines: its keys joined).
+  const entries: string[] = [];
+  for (const l of log) {
+    if (l.trimStart().startsWith('- ')) entries.push(l.trimStart().slice(2));
+    else if (l.startsWith('    ') && entries.length) entries[entries.length - 1] += `, ${l.trim()}`;
+  }
+  const flowMap = (e: string) => (e.startsWith('{') ? e : `{ ${e} }`);
   const mid = Math.floor(log.length / 2);
   return {
     lf: text,
     crlf: text.replace(/\n/g, '\r\n'),
     scan: `${head}log:\n${[...log.slice(0, mid), '  # a note in the middle of the log', ...log.slice(mid)].join('\n')}\n`,
-    // (Each entry keeps its own line, so the head's places are the same.)
-    full: entries.length ? `${head}log: [\n${entries.map((l) => `  ${l.trimStart().slice(2)}`).join(',\n')}\n]\n` : `${head}log: []\n`,
+    // (The head's places are the same.)
+    full: entries.length ? `${head}log: [\n${entries.map((e) => `  ${flowMap(e)}`).join(',\n')}\n]\n` : `${head}log: []\n`,
   };
 }
 

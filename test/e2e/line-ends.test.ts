@@ -61,6 +61,22 @@ describe('CRLF line ends and a byte-order mark', () => {
   });
 });
 
+describe('an entry in block style', () => {
+  it('is read alone: a long log with one such entry is read in bounded memory, with the answers of the log without it', () => {
+    const dir = tempDir();
+    const text = bigLog(40_000);
+    const odd = '  - at: 2026-03-08T07:04-04:00\n    med: metformin\n    for: 2026-03-08T07:00\n    status: taken\n';
+    const flat = join(dir, 'flat.yaml'), block = join(dir, 'block.yaml');
+    writeFileSync(flat, text.replace('\nlog:\n', '\nlog:\n  - { at: 2026-03-08T07:04-04:00, med: metformin, for: 2026-03-08T07:00, status: taken }\n'));
+    writeFileSync(block, text.replace('\nlog:\n', `\nlog:\n${odd}`));
+    for (const cmd of [['today', '--json'], ['history', '--days', '3', '--json']]) {
+      const a = tight(flat, ...cmd), b = tight(block, ...cmd);
+      expect(b.code, b.stderr.slice(0, 500)).toBe(a.code);
+      expect(b.stdout).toBe(a.stdout);
+    }
+  });
+});
+
 describe('a file only the general parser reads', () => {
   it('is read up to 1 MB, and refused above it with exit 65 and a clear message, never an out-of-memory crash', () => {
     const dir = tempDir();

@@ -193,15 +193,16 @@ const FILES: FileCase[] = [
   { name: '`log: []` with a comment', text: `${HEAD}log: []   # nothing yet\n`, fast: false, entries: 0 },
   { name: 'no log key at all', text: HEAD, fast: false, entries: 0 },
   {
+    // (Each read alone: load.ts readEntryAlone.)
     name: 'block-style entries',
     text: `${HEAD}log:\n  - at: 2026-03-08T07:04-04:00\n    med: metformin\n    for: 2026-03-08T07:00\n    status: taken\n  - at: 2026-03-08T09:30-04:00\n    med: apixaban\n    status: skipped\n    reason: "a, b"\n`,
-    fast: false,
+    fast: true,
     entries: 2,
   },
   {
     name: 'flow lines mixed with a block-style entry',
     text: log('- { at: 2026-03-08T07:04-04:00, med: metformin, for: 2026-03-08T07:00, status: taken }', '- at: 2026-03-08T09:30-04:00', '  med: apixaban', '  status: taken'),
-    fast: false,
+    fast: true,
     entries: 2,
   },
   {
@@ -517,11 +518,20 @@ describe('findLogBlock', () => {
 
   it.each([
     ['`log: []`', `${HEAD}log: []\n`],
-    ['block entries', `${HEAD}log:\n  - at: x\n`],
     ['mixed indentation', `${HEAD}log:\n  - { a: 1 }\n    - { a: 1 }\n`],
     ['no log', HEAD],
   ])('declines %s', (_n, text) => {
     expect(findLogBlock(text)).toBeUndefined();
+  });
+
+  it('takes an entry in block style with its lines (read alone), up to the next entry or key', () => {
+    const text = `${HEAD}log:\n  - at: x\n    med: y\n\n    status: z\n  - { a: 1 }\n  # note\nnext: 1\n`;
+    const b = findLogBlock(text)!;
+    const at = (s: string) => text.indexOf(s);
+    expect(b.starts).toEqual([at('  - at: x'), at('  - { a: 1 }')]);
+    expect(b.ends).toEqual([at('  - { a: 1 }'), at('  # note')]);
+    expect(b.lineNumbers[1]! - b.lineNumbers[0]!).toBe(4);
+    expect(b.end).toBe(at('next: 1'));
   });
 });
 
