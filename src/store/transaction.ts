@@ -78,7 +78,7 @@ export function mutate<T>(path: string, plan: (l: Loaded) => Change<T>, opts: Lo
 
 /** Create a new file (refuses to replace one unless `force`). */
 export function create(path: string, text: string, force: boolean): void {
-  parseRegimen(text, path, { full: true }); // never write an invalid file
+  parseRegimen(text, path); // never write an invalid file
   if (!existsSync(dirname(path))) {
     throw new MedsError('no-folder', `the folder ${dirname(path)} does not exist`, { exitCode: EXIT.cantWrite, hint: 'create it first (mkdir -p)' });
   }

@@ -13,7 +13,7 @@ import { BIN, BIN_TESTING, meds, medsAsync, read, tempDir } from '../helpers/cli
 import { acquireLock } from '../../src/store/lock.js';
 import { mutate } from '../../src/store/transaction.js';
 import { appendLogEntry } from '../../src/store/edit.js';
-import { parseRegimen } from '../../src/store/load.js';
+import { parseRegimen } from '../../src/store/load-parse.js'; // (the internal entry: the tests' options)
 import { MedsError } from '../../src/errors.js';
 
 const WRITERS = 32;

@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { BIN, ROOT, read, tempDir } from '../helpers/cli.js';
-import { parseRegimen, type Loaded } from '../../src/store/load.js';
+import { parseRegimen, type Loaded } from '../../src/store/load-parse.js'; // (the internal entry: the tests' options)
 import { mutate } from '../../src/store/transaction.js';
 import { appendLogEntry } from '../../src/store/edit.js';
 import { MedsError } from '../../src/errors.js';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseRegimen, type Loaded } from '../../src/store/load.js';
+import { parseRegimen, type Loaded } from '../../src/store/load-parse.js'; // (the internal entry: the tests' options)
 import { appendLogEntry, editHead, entryLine, removeLastLogEntry, type HeadOp } from '../../src/store/edit.js';
 import { MedsError } from '../../src/errors.js';
 import { ROOT } from '../helpers/cli.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { MedsError } from '../../src/errors.js';
-import { loadRegimen, parseRegimen, type LoadOptions } from '../../src/store/load.js';
+import { loadRegimen, parseRegimen, type ParseOptions as LoadOptions } from '../../src/store/load-parse.js'; // (the internal entry: the tests' options)
 import { beforePattern, findLogBlock, strictEntryPattern } from '../../src/store/fastlog.js';
 import { columnsOf } from '../../src/core/doses.js';
 import { readFlowLine as tokenizeFlowLine, resolvePlain } from '../../src/store/fasthead.js';
