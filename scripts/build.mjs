@@ -1,12 +1,13 @@
 // Bundles src/ into dist/meds.cjs (one file: faster start than hundreds of modules)
 // and writes schema/meds.schema.json from src/model/schema.ts.
 import { build } from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const APART = ['yaml', 'cli-table3'];
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 // The old code cache goes first: V8 accepts a cache for any source of the same length (it checks the
 // length, its version and its flags, not the text), so a cache must never outlive the bundle it was made
@@ -37,19 +38,26 @@ const startupTrim = {
 // One CommonJS file for Node 20, minified: the program and each package bundled apart.
 const cjsFile = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', minifyWhitespace: true, minifySyntax: true, legalComments: 'none', logLevel: 'warning' };
 
-await build({
+// The shipped bundle has no test hooks: the environment variables that inject a crash or a write
+// between the check and the rename (src/store/atomic.ts, transaction.ts) are compiled out. The
+// tests that need them run dist/meds-testing.cjs, the same program with them kept
+// (test/helpers/meds-testing.cjs).
+const NO_HOOKS = { 'process.env.MEDS_FAULT': 'undefined', 'process.env.MEDS_TEST_HOOK_BEFORE_WRITE': 'undefined' };
+const program = (outfile, hooks) => ({
   ...cjsFile,
   entryPoints: [join(root, 'src/index.ts')],
-  outfile: join(root, 'dist/meds.cjs'),
+  outfile,
   // Loaded from node_modules only when needed: the prompts when prompting, luxon where
   // the process cannot use the TZ engine (src/core/zone.ts).
   external: ['@inquirer/prompts', 'luxon'],
   // yaml and cli-table3 are bundled apart (below) and loaded by src/lazy.ts when a run needs them.
-  define: { MEDS_BUNDLED_APART: JSON.stringify(APART) },
+  define: { MEDS_BUNDLED_APART: JSON.stringify(APART), MEDS_VERSION: JSON.stringify(version), ...(hooks ? {} : NO_HOOKS) },
   logOverride: { 'empty-import-meta': 'silent' }, // src/lazy.ts reads import.meta only outside the bundle
-  sourcemap: 'linked',
+  sourcemap: hooks ? undefined : 'linked',
   plugins: [startupTrim],
 });
+await build(program(join(root, 'dist/meds.cjs'), false));
+await build(program(join(root, 'dist/meds-testing.cjs'), true));
 
 // meds check's worker thread (src/check/run.ts starts it from beside the bundle), built like it.
 await build({

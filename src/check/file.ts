@@ -8,7 +8,9 @@
 import { MedsError, type Problem } from '../errors.js';
 import { medicationPositions, readHead, type ItemPositions } from './locate.js';
 import { Clock } from '../core/time.js';
-import { loadRegimen, docLocator, type ReadLoaded } from '../store/load.js';
+import { docLocator, type ReadLoaded } from '../store/load.js';
+// The internal entry: `straightforward` (the differential test's reference) forces the full YAML parser.
+import { loadRegimen } from '../store/load-parse.js';
 import { supplyLogFrom } from '../core/supply.js';
 import type { Regimen } from '../model/types.js';
 import type { Locate } from '../model/validate.js';

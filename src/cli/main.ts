@@ -10,7 +10,9 @@ import { humanText } from '../render/escape.js';
 
 type Run = (ctx: Ctx, args: string[], opts: Record<string, unknown>) => Promise<number | void> | number | void;
 
-const VERSION = '0.1.0';
+/** package.json's version, put in by the build (scripts/build.mjs). */
+declare const MEDS_VERSION: string | undefined;
+const VERSION = typeof MEDS_VERSION === 'string' ? MEDS_VERSION : '0.0.0-source';
 
 function action(load: () => Promise<{ run: Run }>) {
   return async function (this: Command, ...argv: unknown[]) {

@@ -5,14 +5,15 @@
  * (domain.md §5; the definitions are in docs/adherence.md).
  *
  * Pure and on plain numbers: per medication, per-day counters in typed arrays
- * for the whole range, from the schedule's pattern and the doses the log names
- * (daycounts.ts), or from every dose credited (`credit`) where the pattern
- * cannot say; no object, string or DateTime per dose.
+ * for the whole range, from every dose credited (`credit`, core/doses.ts, the
+ * one crediting implementation); no object, string or DateTime per dose.
  *
  * Counting rules, shared by every metric:
  * - A scheduled dose counts once its window has closed or it was answered:
  *   doses still `due` (inside their window) or `upcoming` at `now` are left
  *   out (`pending`). So scheduled = taken + skipped + missed.
+ * - Doses before the medication's recording began (core/tracking.ts) are left
+ *   out unless the log answers them, as everywhere else.
  * - Only days inside the medication's own phases have doses (start, stop and
  *   each phase's schedule as it was then: an edit ends a phase and starts a
  *   new one, so earlier days keep their schedule).
@@ -27,8 +28,8 @@
 import type { DayNum, LogColumns, Medication, Millis, Regimen } from '../model/types.js';
 import { Clock } from './time.js';
 import { phaseEnd, phaseOn } from './schedule.js';
-import { columnsOf, credit, rowsByMed, windowOf } from './doses.js';
-import { countCredited, creditByDay, newCounts, type DayCounts } from './daycounts.js';
+import { columnsOf, credit, MISSED, rowsByMed, SKIPPED, TAKEN, windowOf, type Credited } from './doses.js';
+import { beforeTracking } from './tracking.js';
 import { DEFAULT_THRESHOLD, medicationPdc, thresholdFor, type PdcIneligible, type PdcResult, type PeriodCoverage } from './pdc.js';
 import { unitsAt } from './supply.js';
 import { findMed } from './find.js';
@@ -112,6 +113,57 @@ export interface AdherenceReport {
   today: DayNum; // the local day of `now`
   medications: MedAdherence[];
   overall: OverallAdherence;
+}
+
+/** Per-day counters of one medication (or of all), index 0 = fromDay. */
+interface DayCounts {
+  due: Uint16Array; // settled scheduled doses (taken + skipped + missed)
+  pending: Uint16Array; // doses due or upcoming at `now`
+  taken: Uint16Array; // scheduled doses taken
+  onTime: Uint16Array;
+  skipped: Uint16Array;
+  missed: Uint16Array;
+  extra: Uint16Array; // extra takes, by the day they were taken
+}
+
+function newCounts(n: number): DayCounts {
+  return {
+    due: new Uint16Array(n),
+    pending: new Uint16Array(n),
+    taken: new Uint16Array(n),
+    onTime: new Uint16Array(n),
+    skipped: new Uint16Array(n),
+    missed: new Uint16Array(n),
+    extra: new Uint16Array(n),
+  };
+}
+
+/** The counts of `med`'s doses on days [fromDay, fromDay + n) from every dose's state (credit's result), into `c`. */
+function countCredited(med: Medication, state: Credited, fromDay: DayNum, c: DayCounts): void {
+  const n = c.due.length;
+  const { day } = state.times;
+  for (let k = 0; k < day.length; k++) {
+    const i = day[k]! - fromDay;
+    if (i < 0 || i >= n) continue; // the margin crediting looks at
+    if (state.entry[k] === -1 && beforeTracking(med, day[k]!)) continue;
+    switch (state.status[k]) {
+      case TAKEN:
+        c.due[i]!++;
+        c.taken[i]!++;
+        if (state.onTime[k]) c.onTime[i]!++;
+        break;
+      case SKIPPED:
+        c.due[i]!++;
+        c.skipped[i]!++;
+        break;
+      case MISSED:
+        c.due[i]!++;
+        c.missed[i]!++;
+        break;
+      default: // due, upcoming
+        c.pending[i]!++;
+    }
+  }
 }
 
 /** The counts of an empty period. */
@@ -329,7 +381,6 @@ export function adherence(
   const byMed = rowsByMed(log, regimen.medications.length);
   const meds = opts.med !== undefined ? [findMed(regimen, opts.med)] : regimen.medications;
   const total = newCounts(n);
-  const steady = n > 0 ? clock.steadyOffsets(fromDay - 2, toDay + 8) : new Float64Array(0); // (the days creditByDay looks at)
   const out: MedAdherence[] = [];
   let scheduledMeds = 0, dosingDays = 0, correctDays = 0; // medication-days, for overall correct dosing
 
@@ -345,15 +396,9 @@ export function adherence(
     let asNeeded: AsNeededStats | undefined;
 
     if (n > 0) {
-      // From the schedule's pattern where it can (daycounts.ts), else from every dose credited.
-      let credited = creditByDay(med, log, rows, fromDay, toDay, now, clock, w, steady);
-      if (!credited) {
-        const state = credit(med, log, rows, fromDay, toDay, now, clock, w);
-        const counts = newCounts(n);
-        countCredited(state, fromDay, counts);
-        credited = { counts, extras: state.extras, asNeeded: state.asNeeded };
-      }
-      c = credited.counts;
+      const credited = credit(med, log, rows, fromDay, toDay, now, clock, w);
+      c = newCounts(n);
+      countCredited(med, credited, fromDay, c);
       for (const j of credited.extras) {
         const i = indexOf(log.at[j]!, fromDay, n, clock);
         if (i >= 0) c.extra[i]!++;

@@ -5,9 +5,14 @@
  */
 import { ENTRY_EXTRA, ENTRY_TAKEN, type DayNum, type LogColumns, type LogEntry, type Medication, type Millis, type Regimen, type Settings } from '../model/types.js';
 import { Clock, DAY, slotNumber } from './time.js';
+import { beforeTracking } from './tracking.js';
 import { doseKey, doseOf, expandTimes, isAsNeeded, nextDoseAfter, type DoseTimes, type ScheduledDose } from './schedule.js';
 
-export type DoseStatus = 'taken' | 'skipped' | 'missed' | 'due' | 'upcoming';
+/**
+ * `untracked`: a dose before the medication's recording began (core/tracking.ts) that no entry
+ * answered: never missed, counted or advised on, though a record may still answer it.
+ */
+export type DoseStatus = 'taken' | 'skipped' | 'missed' | 'due' | 'upcoming' | 'untracked';
 
 export interface DoseState extends ScheduledDose {
   status: DoseStatus;
@@ -210,6 +215,8 @@ function nearestPending(at: Float64Array, nextAt: Float64Array, entry: Int32Arra
 /**
  * States of `med`'s doses on local days [fromDay, toDay] at instant `now`, as objects.
  * `entries` are this medication's log entries in recording order (others are ignored).
+ * A dose before the medication's recording began (core/tracking.ts) that no entry answered is
+ * `untracked`.
  */
 export function assessMedication(
   med: Medication,
@@ -229,7 +236,7 @@ export function assessMedication(
     const day = c.times.day[i]!;
     if (day < fromDay || day > toDay) continue;
     const d = doseOf(med, c.times, i, clock) as DoseState;
-    d.status = STATUS[c.status[i]!]!;
+    d.status = c.entry[i] === -1 && beforeTracking(med, day) ? 'untracked' : STATUS[c.status[i]!]!;
     const next = c.nextAt[i]!;
     d.nextAt = next === next ? next : undefined;
     const j = c.entry[i]!;
@@ -261,12 +268,22 @@ export function entriesByMed(log: readonly LogEntry[]): Map<string, LogEntry[]> 
   return m;
 }
 
+/** How far back an as-needed medication's last dose is looked for (and its minimum interval, when longer). */
+export const AS_NEEDED_DAYS = 30;
+
+/** How far back asNeededState looks for `med`'s doses. */
+export function asNeededLookback(med: Medication): Millis {
+  let ms = AS_NEEDED_DAYS * DAY;
+  for (const p of med.phases) if (p.asNeeded && p.minIntervalMs !== undefined && p.minIntervalMs > ms) ms = p.minIntervalMs;
+  return ms;
+}
+
 export interface AsNeededState {
   med: string;
   takenToday: number;
   maxPerDay?: number;
   minIntervalMs?: number;
-  lastTakenAt?: Millis;
+  lastTakenAt?: Millis; // the last dose in the AS_NEEDED_DAYS before `now` (asNeededLookback)
   nextAllowedAt?: Millis; // undefined: allowed now (or no limits)
   inLast24h: number;
 }
@@ -279,7 +296,9 @@ export interface AsNeededState {
 export function asNeededState(med: Medication, entries: readonly LogEntry[], now: Millis, clock: Clock): AsNeededState {
   const day = clock.dayOf(now);
   const phase = med.phases.find((p) => p.asNeeded) ?? med.phases[0]!;
-  const taken = entries.filter((e) => e.med === med.id && e.status === 'taken' && e.at <= now).map((e) => e.at).sort((a, b) => a - b);
+  // Only recent doses: so the answer never depends on how much of the log was read (core/window.ts).
+  const since = now - asNeededLookback(med);
+  const taken = entries.filter((e) => e.med === med.id && e.status === 'taken' && e.at <= now && e.at > since).map((e) => e.at).sort((a, b) => a - b);
   const takenToday = taken.filter((t) => clock.dayOf(t) === day).length;
   const recent = taken.filter((t) => t > now - DAY);
   const lastTakenAt = taken[taken.length - 1];

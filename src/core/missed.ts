@@ -18,6 +18,7 @@ import { Clock, DAY, HOUR, MINUTE, formatDay, weekday } from './time.js';
 import { assessMedication, windowOf, type DoseState, type Window } from './doses.js';
 import { nextDoseAfter } from './schedule.js';
 import { findMed } from './find.js';
+import { trackingStart as trackingStartOf } from './tracking.js';
 import {
   DISCLAIMER,
   GENERAL_RULE,
@@ -313,7 +314,7 @@ interface Ctx {
   doses: DoseState[]; // assessed, sorted
   i: number;
   d: DoseState;
-  trackingStart: Millis; // doses before the first log entry are not counted in runs of misses
+  trackingStart: Millis; // doses before recording began (core/tracking.ts) are not counted in runs of misses
   words: Words;
 }
 
@@ -827,12 +828,6 @@ function sameDayBound(dec: Decider): boolean {
   return dec.kind === 'strictest' && (dec.parts ?? []).some(sameDayBound);
 }
 
-function trackingStartOf(regimen: Regimen): Millis {
-  let t = Infinity;
-  for (const e of regimen.log) if (e.at < t) t = e.at;
-  return t;
-}
-
 /**
  * Was the medication stopped (`meds stop`) after the dose at `at` and by `now`? Then that dose gets no
  * advice: a stopped medicine is never to be taken now.
@@ -860,7 +855,7 @@ export function adviseMedication(regimen: Regimen, med: Medication, now: Millis,
   );
   const name = med.name ?? med.id;
   const words = new Words(clock, today);
-  const trackingStart = trackingStartOf(regimen);
+  const trackingStart = trackingStartOf(regimen, med, clock);
   const out: MissedAdvice[] = [];
   for (let i = 0; i < doses.length; i++) {
     const d = doses[i]!;

@@ -139,6 +139,7 @@ const medication: JsonSchema = {
     purpose: str('Why it is taken.'),
     prescriber: str('Who prescribed it.'),
     instructions: str('How to take it (Dosage.patientInstruction).'),
+    trackedSince: str('The day recording of this medication began (`meds add` writes it when the schedule starts earlier, e.g. a pill pack begun before set-up): doses scheduled before it are never missed, counted or advised on.', { pattern: DATE }),
     dose: positive('Units per dose (default 1).'),
     schedule: {
       anyOf: [phase, { type: 'array', items: phase, minItems: 1, description: 'Phases, each with its own bounds and dose (a taper, or a schedule changed over time).' }],

@@ -71,6 +71,15 @@ export interface Medication {
   supply?: Supply;
   stopped?: { day: DayNum; minute: number; text: string }; // `stopped`: no scheduled dose from this local time on (phases before it end there)
   index: number; // position in the file's medications list
+  /** `trackedSince` as written: the first local day whose doses the log is meant to answer. */
+  trackedSince?: DayNum;
+  /**
+   * The first local day whose doses count (missed, adherence, advice): `trackedSince`, else the day
+   * of the earlier of this medication's first log entry and the file's first log entry (the store
+   * resolves it from the whole log, core/tracking.ts). Undefined: nothing says when recording
+   * began (no key, no entry), and every dose counts.
+   */
+  trackedFrom?: DayNum;
 }
 
 export type LogStatus = 'taken' | 'skipped';
@@ -124,10 +133,22 @@ export interface Patient {
   routine: Routine;
 }
 
+/**
+ * What the whole log holds, whatever part of it a reader built into objects: the number of entries,
+ * the instant of the first entry in file order, and the same for each medication (by id).
+ */
+export interface LogFacts {
+  count: number;
+  firstAt?: Millis;
+  firstAtByMed: ReadonlyMap<string, Millis>;
+}
+
 export interface Regimen {
   version: 1;
   patient: Patient;
   settings: Settings;
   medications: Medication[];
   log: LogEntry[];
+  /** The whole log's facts, when `log` may hold only part of it (the store sets them); absent: `log` is the whole log. */
+  logFacts?: LogFacts;
 }

@@ -275,6 +275,7 @@ function medicationOf(m: Obj, index: number, routine: Routine, c: Checker, path:
     supply,
     ...(stopped ? { stopped } : {}),
     index,
+    trackedSince: dayOf(m.trackedSince, c, [...path, 'trackedSince']),
   };
 }
 

@@ -109,6 +109,9 @@ export function todayText(v: TodayView, clock: Clock, out: Output): string {
       case 'due':
         status = p.bold(p.cyan('DUE now'));
         break;
+      case 'untracked':
+        status = p.dim('not tracked (before recording began)');
+        break;
       default:
         status = 'upcoming';
     }

@@ -254,10 +254,14 @@ export function editHead(l: Loaded, ops: HeadOp[]): string {
 /**
  * The new text with the original's line ends: the lines meds writes end in "\n", and in a file
  * whose every line ends in "\r\n" (written on Windows) they get "\r\n" too, so the file does not
- * end up with mixed line ends. A file with any bare "\n" is left as it is, and so is one read on the
- * fast path, which has no "\r" at all (load.ts sends any other to the full parser).
+ * end up with mixed line ends. A file with any bare "\n" is left as it is. The fast path reads a
+ * CRLF file (or one with a byte-order mark) as its text without them (Loaded.outer): they are put back.
  */
 function keepLineEnds(l: Loaded, text: string): string {
+  if (l.outer) {
+    const t = l.outer.crlf ? text.replace(/\r?\n/g, '\r\n') : text;
+    return l.outer.bom ? `\ufeff${t}` : t;
+  }
   const original = l.text;
   if (l.logBlock || !original.includes('\r\n') || /(?<!\r)\n/.test(original)) return text;
   return text.replace(/\r?\n/g, '\r\n');
@@ -315,7 +319,7 @@ export function removeLastLogEntry(l: Loaded): string {
     // Without a final newline, the newline before the line goes with it (the file keeps its style).
     const endsNl = text[b.lastEntryEnd - 1] === '\n';
     const start = Math.max(0, b.lastStart - (endsNl ? 0 : 1));
-    return splice(text, start, b.lastEntryEnd - start, '');
+    return keepLineEnds(l, splice(text, start, b.lastEntryEnd - start, ''));
   }
   const { node } = nodeAt(l.doc, ['log']);
   if (!node || !yaml().isSeq(node) || node.items.length === 0) throw new MedsError('empty-log', 'the log is empty: nothing to undo', { exitCode: EXIT.usage });

@@ -24,6 +24,7 @@ export interface LogBlock {
 /** A log block read line by line: where each entry line is. */
 export interface ScannedBlock extends LogBlock {
   starts: number[]; // offset of each entry line, in order
+  ends: number[]; // offset just after each entry's last line (an entry in block style spans several)
   lineNumbers: number[]; // 1-based line of each entry
   strict: boolean[]; // whether each entry line matched the strict pattern given to findLogBlock
 }
@@ -34,9 +35,10 @@ export function lineAt(text: string, start: number): string {
   return text.slice(start, nl === -1 ? text.length : nl);
 }
 
-/** The text of entry line i. */
+/** The text of entry i (its first line; all its lines for an entry in block style). */
 export function entryText(text: string, b: ScannedBlock, i: number): string {
-  return lineAt(text, b.starts[i]!);
+  const first = lineAt(text, b.starts[i]!);
+  return b.ends[i]! > b.starts[i]! + first.length + 1 ? text.slice(b.starts[i]!, b.ends[i]!) : first;
 }
 
 const LOG_KEY = /^log:[ \t]*(#[^\n]*)?$/m;
@@ -65,6 +67,7 @@ export function findLogBlock(text: string, strict?: RegExp, key = findLogKey(tex
   let pos = keyLineEnd;
   let line = countNewlines(text, 0, keyLineEnd) + 1;
   const starts: number[] = [];
+  const ends: number[] = [];
   const lineNumbers: number[] = [];
   const strictOk: boolean[] = [];
   let indent = -1;
@@ -83,6 +86,7 @@ export function findLogBlock(text: string, strict?: RegExp, key = findLogKey(tex
         lineNumbers.push(line);
         strictOk.push(true);
         pos = end = lastEntryEnd = nl < len ? nl + 1 : nl;
+        ends.push(pos);
         line++;
         continue;
       }
@@ -96,20 +100,38 @@ export function findLogBlock(text: string, strict?: RegExp, key = findLogKey(tex
     if (c === -1 || c === 35 /* # */) {
       // A blank line or a comment; at column 0 it is part of the block only if entries follow.
       if (p > pos) end = next;
-    } else if (c === 45 /* - */ && text.charCodeAt(p + 1) === 32 && text.charCodeAt(p + 2) === 123 /* { */) {
+    } else if (c === 45 /* - */ && text.charCodeAt(p + 1) === 32) {
       if (indent === -1) indent = p - pos;
       else if (p - pos !== indent) return undefined;
       starts.push(pos);
       lineNumbers.push(line);
       strictOk.push(false);
-      end = lastEntryEnd = next;
+      // An entry in block style (`- at: ...` then its other keys, indented more): its lines go
+      // with it, and it is read alone (load.ts). Blank lines and comments inside it too.
+      let last = next;
+      if (text.charCodeAt(p + 2) !== 123 /* { */) {
+        for (let q = next; q < len; ) {
+          let nq = text.indexOf('\n', q);
+          if (nq === -1) nq = len;
+          let r = q;
+          while (r < nq && text.charCodeAt(r) === 32) r++;
+          if (r < nq && r - q <= indent) break; // the next entry, or the next key
+          q = nq < len ? nq + 1 : nq;
+          if (r < nq) last = q; // (a trailing blank line stays outside the entry)
+        }
+      }
+      end = lastEntryEnd = last;
+      ends.push(last);
+      line += 1 + countNewlines(text, next, last);
+      pos = last;
+      continue;
     } else if (p === pos) break; // the next top-level key (or a document marker)
     else return undefined; // some other indented content: not our shape
     pos = next;
     line++;
   }
   const count = starts.length;
-  return { keyStart, keyLineEnd, end, lastEntryEnd, indent: ' '.repeat(indent === -1 ? 2 : indent), count, lastStart: count ? starts[count - 1]! : -1, starts, lineNumbers, strict: strictOk };
+  return { keyStart, keyLineEnd, end, lastEntryEnd, indent: ' '.repeat(indent === -1 ? 2 : indent), count, lastStart: count ? starts[count - 1]! : -1, starts, ends, lineNumbers, strict: strictOk };
 }
 
 /**

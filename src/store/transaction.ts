@@ -103,7 +103,7 @@ function unchangedSince(path: string, stamp: FileStamp, readAt: bigint, bytesRea
 
 /** Create a new file (refuses to replace one unless `force`). */
 export function create(path: string, text: string, force: boolean): void {
-  parseRegimen(text, path, { full: true }); // never write an invalid file
+  parseRegimen(text, path); // never write an invalid file
   if (!existsSync(dirname(path))) {
     throw new MedsError('no-folder', `the folder ${dirname(path)} does not exist`, { exitCode: EXIT.cantWrite, hint: 'create it first (mkdir -p)' });
   }

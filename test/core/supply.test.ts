@@ -13,7 +13,7 @@ import {
   unitsOfEntry,
   type SupplyStatus,
 } from '../../src/core/supply.js';
-import { parseRegimen } from '../../src/store/load.js';
+import { parseRegimen } from '../../src/store/load-parse.js'; // (the internal entry: the tests' options)
 import { Clock } from '../../src/core/time.js';
 import { MedsError } from '../../src/errors.js';
 import { clock, day, phase, regimen, t } from '../helpers/build.js';

@@ -6,6 +6,13 @@ import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'meds.js');
+/** The program built with its test hooks (MEDS_FAULT, MEDS_TEST_HOOK_BEFORE_WRITE), which the shipped bundle has not. */
+export const BIN_TESTING = join(ROOT, 'test', 'helpers', 'meds-testing.cjs');
+
+/** The binary to run with `env`: the testing build when it asks for a test hook. */
+export function binFor(env: Record<string, string | undefined> = {}): string {
+  return env.MEDS_FAULT !== undefined || env.MEDS_TEST_HOOK_BEFORE_WRITE !== undefined ? BIN_TESTING : BIN;
+}
 
 export interface RunResult {
   code: number | null;
@@ -14,7 +21,7 @@ export interface RunResult {
 }
 
 export function meds(args: string[], opts: { env?: Record<string, string>; input?: string; cwd?: string } = {}): RunResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  const r = spawnSync(process.execPath, [binFor(opts.env), ...args], {
     encoding: 'utf8',
     input: opts.input ?? '',
     cwd: opts.cwd ?? ROOT,
@@ -26,7 +33,7 @@ export function meds(args: string[], opts: { env?: Record<string, string>; input
 /** The same, asynchronously (for many processes at once). */
 export function medsAsync(args: string[], opts: { env?: Record<string, string> } = {}): Promise<RunResult> {
   return new Promise((res) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [binFor(opts.env), ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

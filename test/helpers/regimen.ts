@@ -1,5 +1,5 @@
 /** Build a normalized regimen from a few lines of YAML, as the file would say it. */
-import { parseRegimen } from '../../src/store/load.js';
+import { parseRegimen } from '../../src/store/load-parse.js'; // (the internal entry: the tests' options)
 import { Clock } from '../../src/core/time.js';
 import type { Regimen } from '../../src/model/types.js';
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EXIT, MedsError, type Problem } from '../../src/errors.js';
-import { parseRegimen, type Loaded } from '../../src/store/load.js';
+import { parseRegimen, type Loaded } from '../../src/store/load-parse.js'; // (the internal entry: the tests' options)
 import { pathText } from '../../src/model/validate.js';
 import { meds, read, writeTemp } from '../helpers/cli.js';
 
@@ -619,10 +619,12 @@ describe('bad log entries: exit 65, key path, line:col, hint, on every reader', 
     });
   }
 
-  it('the fast path really is taken for the flow-style log (the good file has a log block)', () => {
+  it('the fast path really is taken for the flow-style and block-style logs (the good file has a log block)', () => {
     const good = logFile(entry(GOOD), 'flow');
     expect(parseRegimen(good, FILE).logBlock).toBeDefined();
-    expect(parseRegimen(logFile(entry(GOOD), 'block'), FILE).logBlock).toBeUndefined();
+    // An entry in block style is read alone, on the fast path too (load-log.ts readEntryAlone).
+    expect(parseRegimen(logFile(entry(GOOD), 'block'), FILE).logBlock).toBeDefined();
+    expect(parseRegimen(logFile(entry(GOOD), 'block'), FILE, { full: true }).logBlock).toBeUndefined();
   });
 
   it('reports every bad entry, not only the first', () => {

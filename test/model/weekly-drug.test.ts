@@ -3,7 +3,7 @@
  * alendronate 70 mg, risedronate 35 mg, weekly GLP-1 injections) scheduled more often.
  */
 import { describe, expect, it } from 'vitest';
-import { parseRegimen } from '../../src/store/load.js';
+import { parseRegimen } from '../../src/store/load-parse.js';
 
 const file = (med: string) => `meds: 1
 patient: { timezone: Europe/London }

@@ -9,11 +9,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, meds, medsAsync, read, tempDir } from '../helpers/cli.js';
+import { BIN, BIN_TESTING, meds, medsAsync, read, tempDir } from '../helpers/cli.js';
 import { acquireLock } from '../../src/store/lock.js';
 import { mutate } from '../../src/store/transaction.js';
 import { appendLogEntry } from '../../src/store/edit.js';
-import { parseRegimen } from '../../src/store/load.js';
+import { parseRegimen } from '../../src/store/load-parse.js'; // (the internal entry: the tests' options)
 import { MedsError } from '../../src/errors.js';
 
 const WRITERS = 32;
@@ -180,7 +180,7 @@ describe('the lock', () => {
 
   it('a lock left by a meds killed with SIGKILL while holding it is detected as stale and taken over', () => {
     fresh();
-    const killed = spawnSync(process.execPath, [BIN, '--file', file, '--now', NOW, 'take', 'med03', '--at', atOf(3)], {
+    const killed = spawnSync(process.execPath, [BIN_TESTING, '--file', file, '--now', NOW, 'take', 'med03', '--at', atOf(3)], {
       env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', MEDS_FAULT: 'before-rename' },
       encoding: 'utf8',
     });

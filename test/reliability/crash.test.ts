@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, meds, read, tempDir } from '../helpers/cli.js';
+import { BIN, ROOT, binFor, meds, read, tempDir } from '../helpers/cli.js';
 
 const NOW = '2026-03-08T10:00';
 const FIXTURE = read(path.join(ROOT, 'examples/regimen.yaml'));
@@ -19,7 +19,7 @@ type Step = (typeof STEPS)[number];
 const env = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1', ...extra });
 
 function run(file: string, args: string[], extra: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, '--file', file, '--now', NOW, ...args], { encoding: 'utf8', env: env(extra), timeout: 20_000 });
+  const r = spawnSync(process.execPath, [binFor(extra), '--file', file, '--now', NOW, ...args], { encoding: 'utf8', env: env(extra), timeout: 20_000 });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, pid: r.pid };
 }
 

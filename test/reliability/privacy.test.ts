@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, tempDir } from '../helpers/cli.js';
+import { binFor, tempDir } from '../helpers/cli.js';
 
 const PRELOAD = `
 'use strict';
@@ -58,7 +58,7 @@ afterAll(() => console.log(`[reliability] privacy: ${JSON.stringify(summary)}`))
 
 /** The binary with the preload, an empty HOME, XDG folders and TMPDIR, and umask 000 (the worst case for modes). */
 function run(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync('/bin/sh', ['-c', 'umask 000; exec "$@"', 'sh', process.execPath, '--require', preload, BIN, ...args], {
+  const r = spawnSync('/bin/sh', ['-c', 'umask 000; exec "$@"', 'sh', process.execPath, '--require', preload, binFor(env), ...args], {
     encoding: 'utf8',
     env: {
       PATH: process.env.PATH ?? '',

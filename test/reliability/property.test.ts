@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { tempDir } from '../helpers/cli.js';
-import { loadRegimen, parseRegimen, type Loaded } from '../../src/store/load.js';
+import { loadRegimen, parseRegimen, type Loaded } from '../../src/store/load-parse.js'; // (the internal entry: the tests' options)
 import { mutate } from '../../src/store/transaction.js';
 import { appendLogEntry, editHead } from '../../src/store/edit.js';
 import { writeFileAtomicSync } from '../../src/store/atomic.js';

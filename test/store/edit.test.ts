@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseRegimen, type Loaded } from '../../src/store/load.js';
+import { parseRegimen, type Loaded } from '../../src/store/load-parse.js'; // (the internal entry: the tests' options)
 import { appendLogEntry, editHead, entryLine, removeLastLogEntry, type HeadOp } from '../../src/store/edit.js';
 import { MedsError } from '../../src/errors.js';
 import { ROOT } from '../helpers/cli.js';
@@ -419,9 +419,9 @@ describe('editHead: only the intended lines change', () => {
     expect((err as MedsError).hint).toContain('meds check');
   });
 
-  it('applies the same ops on the full path (no log block) with the same result', () => {
+  it('applies the same ops on the full path (no log block) with the same result, and keeps CRLF line ends', () => {
     const text = EXAMPLE.replace(/\n/g, '\r\n');
-    const l = load(text);
+    const l = parseRegimen(text, P, { full: true });
     expect(l.logBlock).toBeUndefined();
     const after = editHead(l, [{ op: 'set', path: ['medications', 0, 'purpose'], value: 'x' }]);
     expect(diff(text, after).removed).toEqual(['    purpose: blood sugar\r']);
@@ -513,5 +513,21 @@ describe('a file with CRLF line ends keeps them', () => {
     const after = appendLogEntry(load(mixed), TAKE);
     expect(after.startsWith(mixed)).toBe(true);
     expect(after.endsWith('\n') && !after.endsWith('\r\n')).toBe(true);
+  });
+});
+
+describe('a CRLF file read on the fast path (as its text without the CRs)', () => {
+  it('head edits, appends and undo give the full path\'s text, CRLF throughout', () => {
+    const text = EXAMPLE.replace(/\n/g, '\r\n');
+    const fast = load(text);
+    const full = parseRegimen(text, P, { full: true });
+    expect(fast.logBlock).toBeDefined();
+    expect(fast.outer).toEqual({ crlf: true, bom: false });
+    const ops = [{ op: 'set' as const, path: ['medications', 0, 'purpose'], value: 'x' }];
+    expect(editHead(fast, ops)).toBe(editHead(full, ops));
+    const e = { at: '2026-03-08T18:10-04:00', med: 'metformin', for: '2026-03-08T18:00', status: 'taken' };
+    expect(appendLogEntry(fast, e)).toBe(appendLogEntry(full, e));
+    expect(removeLastLogEntry(fast)).toBe(removeLastLogEntry(full));
+    expect(/(?<!\r)\n/.test(appendLogEntry(fast, e))).toBe(false);
   });
 });

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseDocument } from 'yaml';
 import { readHeadFast } from '../../src/store/fasthead.js';
-import { parseRegimen } from '../../src/store/load.js';
+import { parseRegimen } from '../../src/store/load-parse.js'; // (the internal entry: the tests' options)
 import { ROOT } from '../helpers/cli.js';
 
 // ---------------------------------------------------------------------------

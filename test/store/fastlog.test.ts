@@ -3,12 +3,12 @@
  * the same regimen (log entries with their `line`), the same warnings, the same
  * errors. Where it cannot be sure, it must hand the file to the full parser.
  */
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { MedsError } from '../../src/errors.js';
-import { loadRegimen, parseRegimen, type LoadOptions, type ReadLoaded } from '../../src/store/load.js';
+import { loadRegimen, parseRegimen, type ParseOptions as LoadOptions } from '../../src/store/load-parse.js'; // (the internal entry: the tests' options)
 import { beforePattern, findLogBlock, strictEntryPattern } from '../../src/store/fastlog.js';
 import { columnsOf } from '../../src/core/doses.js';
 import { readFlowLine as tokenizeFlowLine, resolvePlain } from '../../src/store/fasthead.js';
@@ -177,30 +177,32 @@ const FILES: FileCase[] = [
     entries: 1,
   },
   {
+    // (Read as its text without the CRs: Loaded.outer.)
     name: 'a file with CRLF line ends',
     text: EXAMPLE.replace(/\n/g, '\r\n'),
-    fast: false,
+    fast: true,
     entries: 2,
   },
   {
     name: 'a file with a byte-order mark',
     text: '\ufeff' + EXAMPLE,
-    fast: false,
+    fast: true,
     entries: 2,
   },
   { name: '`log: []`', text: `${HEAD}log: []\n`, fast: false, entries: 0 },
   { name: '`log: []` with a comment', text: `${HEAD}log: []   # nothing yet\n`, fast: false, entries: 0 },
   { name: 'no log key at all', text: HEAD, fast: false, entries: 0 },
   {
+    // (Each read alone: load.ts readEntryAlone.)
     name: 'block-style entries',
     text: `${HEAD}log:\n  - at: 2026-03-08T07:04-04:00\n    med: metformin\n    for: 2026-03-08T07:00\n    status: taken\n  - at: 2026-03-08T09:30-04:00\n    med: apixaban\n    status: skipped\n    reason: "a, b"\n`,
-    fast: false,
+    fast: true,
     entries: 2,
   },
   {
     name: 'flow lines mixed with a block-style entry',
     text: log('- { at: 2026-03-08T07:04-04:00, med: metformin, for: 2026-03-08T07:00, status: taken }', '- at: 2026-03-08T09:30-04:00', '  med: apixaban', '  status: taken'),
-    fast: false,
+    fast: true,
     entries: 2,
   },
   {
@@ -516,11 +518,20 @@ describe('findLogBlock', () => {
 
   it.each([
     ['`log: []`', `${HEAD}log: []\n`],
-    ['block entries', `${HEAD}log:\n  - at: x\n`],
     ['mixed indentation', `${HEAD}log:\n  - { a: 1 }\n    - { a: 1 }\n`],
     ['no log', HEAD],
   ])('declines %s', (_n, text) => {
     expect(findLogBlock(text)).toBeUndefined();
+  });
+
+  it('takes an entry in block style with its lines (read alone), up to the next entry or key', () => {
+    const text = `${HEAD}log:\n  - at: x\n    med: y\n\n    status: z\n  - { a: 1 }\n  # note\nnext: 1\n`;
+    const b = findLogBlock(text)!;
+    const at = (s: string) => text.indexOf(s);
+    expect(b.starts).toEqual([at('  - at: x'), at('  - { a: 1 }')]);
+    expect(b.ends).toEqual([at('  - { a: 1 }'), at('  # note')]);
+    expect(b.lineNumbers[1]! - b.lineNumbers[0]!).toBe(4);
+    expect(b.end).toBe(at('next: 1'));
   });
 });
 
@@ -589,7 +600,7 @@ describe('the whole-log pass reads a log of strict lines as the line-by-line sca
     }
   });
 
-  it('as columns, numbers read by position from the file\'s bytes (whole or in pieces) equal those read from the text, for ASCII and non-ASCII files', () => {
+  it('as columns, numbers read by position from the file\'s bytes equal those read from the text, for ASCII and non-ASCII files', () => {
     const rnd = prng(31);
     const dir = tempDir();
     let built = 0;
@@ -604,72 +615,11 @@ describe('the whole-log pass reads a log of strict lines as the line-by-line sca
       const bytes = readFileSync(file);
       const fromFile = parseRegimen(text, P, { logFrom, columns: true, bytes: bytes.length === text.length ? bytes : undefined });
       expect(fromFile.columns, `run ${run}`).toEqual(parseRegimen(text, P, { logFrom, columns: true }).columns);
-      // ... and the pieces path, which reads the bytes itself.
+      // ... and loadRegimen, which reads the bytes itself.
       expect(loadRegimen(file, { logFrom, columns: true }).columns, `run ${run}`).toEqual(fromFile.columns);
       if (fromFile.columns!.length) built++;
     }
     expect(built).toBeGreaterThan(25);
-  });
-
-  it('loadRegimen reads a file in pieces as parseRegimen reads its text: entries, columns, counts and places, with pieces from the longest line to 64 KiB', () => {
-    const rnd = prng(4096);
-    const dir = tempDir();
-    const inPieces = (l: ReadLoaded) => typeof Object.getOwnPropertyDescriptor(l, 'text')?.get === 'function';
-    const blockOf = (l: ReadLoaded) => {
-      const { keyStart, keyLineEnd, end, lastEntryEnd, indent, count, lastStart } = l.logBlock!;
-      return { keyStart, keyLineEnd, end, lastEntryEnd, indent, count, lastStart };
-    };
-    for (let run = 0; run < 60; run++) {
-      const lines = randomStrictLog(rnd, run % 3 === 0 ? 300 + Math.floor(rnd() * 600) : 1 + Math.floor(rnd() * 60));
-      const indent = ['  ', '    ', ''][run % 3]!;
-      // A non-ASCII name in some heads (the pieces are then UTF-8); no final newline in some files.
-      const head = run % 4 === 1 ? HEAD.replace('Alex Rivera', 'Zoë Ångström') : HEAD;
-      const text = `${head}log:\n${lines.map((l) => indent + l).join('\n')}${run % 5 === 2 ? '' : '\n'}`;
-      const file = join(dir, `p${run}.yaml`);
-      writeFileSync(file, text);
-      const longest = Math.max(...text.split('\n').map((l) => Buffer.byteLength(l) + 1));
-      // (A piece holds a whole line; the head may take up to 16 pieces.)
-      for (const pieceBytes of [Math.max(longest, 256), 1000, 4096, 65536]) {
-        const logFrom = rnd() < 0.2 ? undefined : Date.UTC(2019 + Math.floor(rnd() * 10), Math.floor(rnd() * 12), 1);
-        for (const columns of [false, true]) {
-          const ctx = `run ${run}, pieces of ${pieceBytes}, columns ${columns}`;
-          const read = loadRegimen(file, { logFrom, columns, pieceBytes });
-          const want = parseRegimen(text, file, { logFrom, columns });
-          expect(inPieces(read), ctx).toBe(true);
-          expect(JSON.stringify(read.regimen), ctx).toBe(JSON.stringify(want.regimen));
-          expect(read.columns, ctx).toEqual(want.columns);
-          expect([read.logCount, read.logComplete, read.warnings], ctx).toEqual([want.logCount, want.logComplete, want.warnings]);
-          expect(blockOf(read), ctx).toEqual(blockOf(want));
-        }
-      }
-    }
-  });
-
-  it('loadRegimen reads an empty log in pieces too (no second read), as parseRegimen reads it', () => {
-    const dir = tempDir();
-    for (const [name, text] of [['bare', `${HEAD}log:\n`], ['with a comment', `${HEAD}log:   # none yet\n`]] as const) {
-      const file = join(dir, `${name.replace(/\W+/g, '-')}.yaml`);
-      writeFileSync(file, text);
-      for (const columns of [false, true]) {
-        const read = loadRegimen(file, { columns, pieceBytes: 256 });
-        const want = parseRegimen(text, file, { columns });
-        expect(typeof Object.getOwnPropertyDescriptor(read, 'text')?.get, name).toBe('function'); // read in pieces
-        expect(JSON.stringify(read.regimen), name).toBe(JSON.stringify(want.regimen));
-        expect([read.logCount, read.logComplete, read.warnings, read.columns], name).toEqual([want.logCount, want.logComplete, want.warnings, want.columns]);
-        expect(read.logBlock, name).toEqual(want.logBlock); // (the line scan's block, places and all)
-      }
-    }
-  });
-
-  it('loadRegimen reads the file as it was when opened: lines another program appends meanwhile are not read (review finding: they overran the columns)', () => {
-    const file = join(tempDir(), 'growing.yaml');
-    const line = '  - { at: 2026-03-01T08:00Z, med: metformin, status: taken }\n';
-    const before = `${HEAD}log:\n${line.repeat(2000)}`;
-    writeFileSync(file, before);
-    // logFrom is asked once the head is read, after the file's size was taken: an append then is "meanwhile".
-    const l = loadRegimen(file, { columns: true, pieceBytes: 4096, logFrom: () => (appendFileSync(file, line.repeat(5000)), 0) });
-    expect(l.columns).toEqual(parseRegimen(before, file, { columns: true, logFrom: 0 }).columns);
-    expect(l.logCount).toBe(2000);
   });
 
   it.runIf(process.platform === 'linux')('loadRegimen reports a file whose read fails as readSnapshot does (exit 74), not as an internal error (review finding)', () => {
@@ -705,35 +655,6 @@ describe('the whole-log pass reads a log of strict lines as the line-by-line sca
     writeFileSync(file, Buffer.concat([Buffer.from('# '), Buffer.alloc(23 * 1024 * 1024, 0xe9), Buffer.from(`\n${HEAD}log:\n`)]));
     const err = thrown(() => loadRegimen(file));
     expect([err!.exitCode, err!.problems?.[0]?.code, err!.pos?.line, err!.pos?.col]).toEqual([65, 'not-utf8', 1, 3]);
-  });
-
-  it('loadRegimen reads whole, as parseRegimen decides, any file not read in pieces (CRLF, BOM, comments or keys after the log, problems, a line longer than a piece, no newline after `log:`)', () => {
-    const dir = tempDir();
-    const log = randomStrictLog(prng(5), 40).map((l) => `  ${l}`);
-    const cases: [string, string][] = [
-      ['CRLF', `${HEAD}log:\n${log.join('\n')}\n`.replace(/\n/g, '\r\n')],
-      ['BOM', `\ufeff${HEAD}log:\n${log.join('\n')}\n`],
-      ['a comment in the log', `${HEAD}log:\n${log.slice(0, 20).join('\n')}\n  # a note\n${log.slice(20).join('\n')}\n`],
-      ['keys after the log', `${HEAD.replace(/\nsettings:[\s\S]*?(?=\nmedications:)/, '')}log:\n${log.join('\n')}\nsettings:\n  window: { early: 1h, late: 2h }\n`],
-      ['an unknown key (a warning, with its place)', `${HEAD.replace('patient:', 'colour: blue\npatient:')}log:\n${log.join('\n')}\n`],
-      ['a line longer than a piece', `${HEAD}log:\n${log.join('\n')}\n  - { at: 2026-03-01T08:00Z, med: metformin, status: skipped, reason: "${'x'.repeat(3000)}" }\n`],
-      ['no newline after log:', `${HEAD}log:`],
-      ['an invalid entry', `${HEAD}log:\n${log.join('\n')}\n  - { at: 2026-02-30T08:00Z, med: metformin, status: taken }\n`],
-    ];
-    for (const [name, text] of cases) {
-      const file = join(dir, `${name.replace(/\W+/g, '-')}.yaml`);
-      writeFileSync(file, text);
-      const outcome = (f: () => ReadLoaded) => {
-        try {
-          const l = f();
-          // Read whole: the result is parseRegimen's, with its text (a load in pieces keeps none).
-          return { ok: JSON.stringify(l.regimen), warnings: l.warnings, count: l.logCount, whole: Object.getOwnPropertyDescriptor(l, 'text')?.value === text };
-        } catch (err) {
-          return { error: (err as Error).message };
-        }
-      };
-      expect(outcome(() => loadRegimen(file, { pieceBytes: 1024 })), name).toEqual(outcome(() => parseRegimen(text, file)));
-    }
   });
 
   it('hands a log with one odd line after several runs of old lines to the line scan, with the same result', () => {

@@ -34,7 +34,12 @@ describe('checking only the appended line gives the verdict of a full re-read', 
     const text = appendLogEntry(loaded, e);
     expect(text).toBe(EXAMPLE + line);
     const block = parseRegimen('meds: 1\npatient: { timezone: UTC }\nmedications: [{ id: a, schedule: { times: ["08:00"] } }]\nlog:\n  - at: 2026-03-08T08:00Z\n    med: a\n    status: taken\n', 'r.yaml');
-    expect(appendedLine(block, { ...e, med: 'a' })).toBeUndefined();
+    // A log with an entry in block style is a fast-path block too: the new line goes after that entry's lines.
+    const after = appendLogEntry(block, { ...e, med: 'a' });
+    expect(after).toBe(block.text + appendedLine(block, { ...e, med: 'a' }));
+    expect(parseRegimen(after, 'r.yaml').regimen.log.map((x) => x.med)).toEqual(['a', 'a']);
+    const flow = parseRegimen('meds: 1\npatient: { timezone: UTC }\nmedications: [{ id: a, schedule: { times: ["08:00"] } }]\nlog: [{ at: 2026-03-08T08:00Z, med: a, status: taken }]\n', 'r.yaml');
+    expect(appendedLine(flow, { ...e, med: 'a' })).toBeUndefined();
   });
 });
 

@@ -6,6 +6,7 @@ import { parseDateArg, parsePositive, parsePositiveInt } from '../context.js';
 import { findMed } from '../../core/find.js';
 import { loadRegimen } from '../../store/load.js';
 import { adherence } from '../../core/adherence.js';
+import { logWindow } from '../../core/window.js';
 import { DAY, formatDay } from '../../core/time.js';
 import { adherenceJson, adherenceNotes, adherencePicture, adherenceRows, asNeededRows, AS_NEEDED_HEADER } from '../../render/adherence.js';
 import { table } from '../../render/table.js';
@@ -27,9 +28,9 @@ export async function run(ctx: Ctx, _args: string[], o: Opts): Promise<number> {
   const to = o.to !== undefined ? parseDateArg(o.to, '--to') : undefined;
   const threshold = o.threshold !== undefined ? parsePositive(o.threshold, '--threshold') : undefined;
   if (threshold !== undefined && threshold > 1) throw usageError('bad-threshold', '--threshold is a fraction from 0 to 1, e.g. 0.8');
-  // Only entries from (about) the period's start are built, as numbers; crediting looks a few days around it.
+  // Entries are built as numbers (columns), from about the period's start.
   const approxFrom = from ?? Math.floor((to !== undefined ? to * DAY : ctx.approxNow()) / DAY) - days;
-  const loaded = loadRegimen(ctx.path, { logFrom: (approxFrom - 40) * DAY, columns: true });
+  const loaded = loadRegimen(ctx.path, { logFrom: logWindow({ command: 'adherence', fromDay: approxFrom }, ctx.approxNow()), columns: true });
   warnProblems(ctx, loaded.warnings);
   const { regimen } = loaded;
   const med = o.med !== undefined ? findMed(regimen, o.med).id : undefined; // by id or name, in any case

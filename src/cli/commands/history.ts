@@ -3,15 +3,14 @@ import type { Ctx } from '../context.js';
 import { parsePositiveInt } from '../context.js';
 import { findMed } from '../../core/find.js';
 import { loadRegimen } from '../../store/load.js';
-import { DAY } from '../../core/time.js';
+import { logWindow } from '../../core/window.js';
 import { table } from '../../render/table.js';
 import { amount } from '../../render/words.js';
 import { warnProblems } from './shared.js';
 
 export async function run(ctx: Ctx, _args: string[], opts: { med?: string; days?: string }): Promise<number> {
   const days = opts.days !== undefined ? parsePositiveInt(opts.days, '--days') : 7;
-  // Only the period's entries are built (the rest of the log is checked, not built).
-  const loaded = loadRegimen(ctx.path, { logFrom: ctx.approxNow() - (days + 2) * DAY });
+  const loaded = loadRegimen(ctx.path, { logFrom: logWindow({ command: 'history', days }, ctx.approxNow()) });
   warnProblems(ctx, loaded.warnings);
   const { regimen } = loaded;
   const clock = ctx.clock(regimen);

@@ -1,6 +1,7 @@
 /** `meds list [--all]`: the medications, with strength, dose, the schedule in force in words, and purpose. */
 import type { Ctx } from '../context.js';
 import { loadRegimen } from '../../store/load.js';
+import { logWindow } from '../../core/window.js';
 import { phaseOn } from '../../core/schedule.js';
 import { medStanding } from '../../core/status.js';
 import { formatDay, formatMinute } from '../../core/time.js';
@@ -40,7 +41,7 @@ function shownPhase(m: Medication, today: number): number {
 }
 
 export async function run(ctx: Ctx, _args: string[], opts: { all?: boolean } = {}): Promise<number> {
-  const loaded = loadRegimen(ctx.path, { logFrom: Number.MAX_SAFE_INTEGER });
+  const loaded = loadRegimen(ctx.path, { logFrom: logWindow({ command: 'head' }, ctx.approxNow()) });
   warnProblems(ctx, loaded.warnings);
   const { regimen } = loaded;
   const clock = ctx.clock(regimen);

@@ -8,10 +8,11 @@ import { inRange, parseDateArg, parsePositive, parsePositiveInt } from '../conte
 import { MAX_INTERVAL_DAYS } from '../limits.js';
 import { MAX_DOSES_PER_DAY } from '../../model/limits.js';
 import { findMed } from '../../core/find.js';
+import { logWindow } from '../../core/window.js';
 import { create, mutate } from '../../store/transaction.js';
 import { editHead, type HeadOp } from '../../store/edit.js';
 import { flow, scalar } from '../../store/emit.js';
-import { formatDay, isValidZone, parseHM, zoneHint } from '../../core/time.js';
+import { formatDay, isValidZone, parseDay, parseHM, parseLocalDateTime, zoneHint } from '../../core/time.js';
 import { lastScheduledDay } from '../../core/schedule.js';
 import { endPhase, phaseNamed, placePhases, type RawPhase } from '../../core/phases.js';
 import { inFlagWords, list, parsePhaseOption, requestFromFlags, resolvePhases, type PhaseRequest, type ScheduleFlags } from './schedule-flags.js';
@@ -173,6 +174,12 @@ export async function runAdd(ctx: Ctx, args: string[], o: AddFlags): Promise<num
     const phases = resolvePhases(wanted, isHourly(wanted[0]!.shape) ? undefined : today, {});
     med = stripUndefined({ id: medId, ...fields, schedule: phases.length === 1 ? phases[0]!.raw : phases.map((p) => p.raw) });
     if (fields.dose === 1) delete med.dose;
+    // A schedule anchored before today (a pill pack or course begun before set-up): recording
+    // begins today, so the doses before it are never missed (core/tracking.ts).
+    const first = (Array.isArray(med.schedule) ? med.schedule[0] : med.schedule) as Obj | undefined;
+    const from = typeof first?.from === 'string' ? first.from : undefined;
+    const anchor = from !== undefined ? (parseLocalDateTime(from)?.day ?? parseDay(from)) : undefined;
+    if (anchor !== undefined && anchor < today) med.trackedSince = formatDay(today);
     const index = l.regimen.medications.length;
     return {
       text: editHead(l, [{ op: 'append', path: ['medications'], item: med, block: true }]),
@@ -181,7 +188,7 @@ export async function runAdd(ctx: Ctx, args: string[], o: AddFlags): Promise<num
         warnings = medWarnings(after, index);
       },
     };
-  }, { logFrom: Number.MAX_SAFE_INTEGER }));
+  }, { logFrom: logWindow({ command: 'head' }, ctx.approxNow()) }));
   warnProblems(ctx, warnings);
   if (ctx.json) ctx.out.printJson({ schemaVersion: 1, added: med, warnings: warnings.map((w) => w.message) });
   else ctx.out.print(`Added ${medId}: ${flow(med.schedule)}.`);
@@ -287,7 +294,7 @@ export async function runEdit(ctx: Ctx, args: string[], o: EditFlags): Promise<n
         warnings = medWarnings(after, med.index);
       },
     };
-  }, { logFrom: Number.MAX_SAFE_INTEGER }));
+  }, { logFrom: logWindow({ command: 'head' }, ctx.approxNow()) }));
   warnProblems(ctx, warnings);
   if (ctx.json) ctx.out.printJson({ schemaVersion: 1, edited: args[0], changes, warnings: warnings.map((w) => w.message) });
   else ctx.out.print(`Edited ${args[0]}: ${changes.join('; ')}.`);
@@ -324,7 +331,7 @@ export async function runStop(ctx: Ctx, args: string[], o: { date?: string }): P
     const end = lastScheduledDay(med);
     if (end !== undefined && end < lastDay && !med.phases.some((p) => p.asNeeded)) throw usageError('already-stopped', `${med.id} already ends on ${formatDay(end)}`);
     return { text: editHead(l, [{ op: 'set', path: ['medications', med.index, 'stopped'], value: stop }]), result: undefined };
-  }, { logFrom: Number.MAX_SAFE_INTEGER });
+  }, { logFrom: logWindow({ command: 'head' }, ctx.approxNow()) });
   if (ctx.json) ctx.out.printJson({ schemaVersion: 1, stopped: args[0], lastDay: last, stoppedAt: stoppedText });
   else ctx.out.print(`Stopped ${args[0]}: no scheduled dose from ${stoppedText.replace('T', ' ')} on (the last day is ${last}). Its history stays in the log.`);
   return 0;

@@ -3,14 +3,14 @@ import type { Ctx } from '../context.js';
 import { parsePositiveInt } from '../context.js';
 import { findMed } from '../../core/find.js';
 import { loadRegimen } from '../../store/load.js';
-import { adviseMissed, LOOKBACK_DAYS, missedPatterns, needsAttention } from '../../core/missed.js';
-import { DAY } from '../../core/time.js';
+import { adviseMissed, missedPatterns, needsAttention } from '../../core/missed.js';
+import { logWindow } from '../../core/window.js';
 import { missedJson, missedText } from '../../render/missed.js';
 import { warnProblems } from './shared.js';
 
 export async function run(ctx: Ctx, args: string[], opts: { days?: string }): Promise<number> {
   const days = opts.days !== undefined ? parsePositiveInt(opts.days, '--days', 'missed') : undefined;
-  const loaded = loadRegimen(ctx.path, { logFrom: ctx.approxNow() - (Math.max(days ?? 0, LOOKBACK_DAYS) + 3) * DAY });
+  const loaded = loadRegimen(ctx.path, { logFrom: logWindow({ command: 'missed', days }, ctx.approxNow()) });
   warnProblems(ctx, loaded.warnings);
   const { regimen } = loaded;
   // The command line may name it by id or name, in any case: the core is given the id.

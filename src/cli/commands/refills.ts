@@ -6,15 +6,15 @@ import { findMed } from '../../core/find.js';
 import { loadRegimen } from '../../store/load.js';
 import { mutate } from '../../store/transaction.js';
 import { editHead, type HeadOp } from '../../store/edit.js';
-import { needsAttention, planFill, supplyLogFrom, supplyStatuses } from '../../core/supply.js';
+import { needsAttention, planFill, supplyStatuses } from '../../core/supply.js';
+import { logWindow } from '../../core/window.js';
 import { formatDay } from '../../core/time.js';
 import { refillRows, refillsJson } from '../../render/adherence.js';
 import { table } from '../../render/table.js';
 import { warnProblems } from './shared.js';
 
 export async function runRefills(ctx: Ctx): Promise<number> {
-  // On hand counts doses taken since each medication's last count (or first fill): the log from there.
-  const loaded = loadRegimen(ctx.path, { logFrom: (r) => supplyLogFrom(r, ctx.approxNow(), ctx.clock(r)) });
+  const loaded = loadRegimen(ctx.path, { logFrom: logWindow({ command: 'refills' }, ctx.approxNow()) });
   warnProblems(ctx, loaded.warnings);
   const { regimen } = loaded;
   const clock = ctx.clock(regimen);
@@ -44,7 +44,7 @@ export async function runRefill(ctx: Ctx, args: string[], o: { quantity?: string
     const ops: HeadOp[] = [{ op: 'append', path: [...base, 'fills'], item: fill }];
     if (planned.refillsLeft !== undefined) ops.push({ op: 'set', path: [...base, 'refillsLeft'], value: planned.refillsLeft });
     return { text: editHead(l, ops), result: { med: med.id, fill, refillsLeft: planned.refillsLeft, warning: planned.warning } };
-  }, { logFrom: Number.MAX_SAFE_INTEGER });
+  }, { logFrom: logWindow({ command: 'head' }, ctx.approxNow()) });
   if (result.warning) ctx.out.warn(`meds: warning: ${result.warning}`);
   if (ctx.json) ctx.out.printJson({ schemaVersion: 1, refilled: result });
   else ctx.out.print(`Recorded a fill of ${result.fill.quantity} ${result.med} on ${result.fill.date}${result.fill.daysSupply ? ` (${result.fill.daysSupply} days' supply)` : ''}${result.refillsLeft !== undefined ? `; ${result.refillsLeft} refill${result.refillsLeft === 1 ? '' : 's'} left` : ''}.`);

@@ -9,6 +9,7 @@ import { mutate } from '../../store/transaction.js';
 import { appendedLine, appendLogEntry } from '../../store/edit.js';
 import { entryFor, planRecord, type RecordPlan } from '../../core/record.js';
 import { assessDay } from '../../core/doses.js';
+import { logWindow } from '../../core/window.js';
 import { DAY, formatDuration, MINUTE, type Clock } from '../../core/time.js';
 import type { LogStatus, Medication } from '../../model/types.js';
 import { warnProblems } from './shared.js';
@@ -52,8 +53,7 @@ function record(ctx: Ctx, medName: string, status: LogStatus, opts: RecordOpts):
         },
       };
     },
-    // Crediting looks at most 8 days back (a weekly dose); --at may reach further back.
-    { logFrom: Math.min(ctx.approxNow(), opts.at !== undefined ? approxAt(opts.at) : Infinity) - 10 * DAY },
+    { logFrom: logWindow({ command: 'record', at: opts.at !== undefined ? approxAt(opts.at) : undefined }, ctx.approxNow()) },
   );
   return { rec, clock };
 }

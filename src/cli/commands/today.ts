@@ -3,17 +3,14 @@ import { parseDateArg } from '../context.js';
 import { loadRegimen } from '../../store/load.js';
 import { assessDay, asNeededState, entriesByMed } from '../../core/doses.js';
 import { expandDays, isAsNeeded } from '../../core/schedule.js';
-import { adviseMissed, LOOKBACK_DAYS } from '../../core/missed.js';
-import { DAY } from '../../core/time.js';
+import { adviseMissed } from '../../core/missed.js';
+import { logWindow } from '../../core/window.js';
 import { todayJson, todayText, type TodayView } from '../../render/today.js';
 import { warnProblems } from './shared.js';
 
 export async function run(ctx: Ctx, _args: string[], opts: { date?: string }): Promise<number> {
   const wanted = opts.date !== undefined ? parseDateArg(opts.date, '--date') : undefined;
-  // Only the last days of the log matter for one day's picture (the rest is checked, not built).
-  // Missed-dose advice looks back over runs of missed doses; the rest of the log is checked, not built.
-  const logFrom = (wanted !== undefined ? wanted * DAY : ctx.approxNow()) - (LOOKBACK_DAYS + 3) * DAY;
-  const loaded = loadRegimen(ctx.path, { logFrom });
+  const loaded = loadRegimen(ctx.path, { logFrom: logWindow({ command: 'today', day: wanted }, ctx.approxNow()) });
   const { regimen } = loaded;
   warnProblems(ctx, loaded.warnings);
   const clock = ctx.clock(regimen);

@@ -2,6 +2,7 @@
 import type { Ctx } from '../context.js';
 import { mutate } from '../../store/transaction.js';
 import { removeLastLogEntry } from '../../store/edit.js';
+import { logWindow } from '../../core/window.js';
 import { lineAt } from '../../store/fastlog.js';
 import { readFlowLine } from '../../store/fasthead.js';
 
@@ -16,7 +17,7 @@ export async function run(ctx: Ctx): Promise<number> {
         if (after.logCount !== l.logCount - 1) throw new Error('the entry was not removed cleanly');
       },
     };
-  }, { logFrom: Number.MAX_SAFE_INTEGER });
+  }, { logFrom: logWindow({ command: 'head' }, ctx.approxNow()) });
   const r = (removed ?? {}) as Record<string, unknown>;
   // A parsed entry (full-parser path) has `atText`; a line read by readFlowLine has `at` as written.
   const at = String(r.atText ?? r.at ?? '?');
