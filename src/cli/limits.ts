@@ -27,6 +27,12 @@ export const OPTION_LIMITS: Readonly<Record<string, Limit>> = {
   '--threshold': { min: 0, above: true, max: 1 },
   // A cycle's days on and off (`--cycle 21/7`).
   '--cycle': { min: 0, max: 3_660, whole: true },
+  // `meds supply`: a count of units on hand, refills left on a prescription, days of lead time to order.
+  '--on-hand': { min: 0, max: 100_000, whole: true },
+  '--refills': { min: 0, max: 99, whole: true },
+  '--lead-days': { min: 0, max: 365, whole: true },
+  // Worker threads of `meds check`: more than a machine's cores only adds memory.
+  '--jobs': { min: 1, max: 256, whole: true },
 };
 
 /** The range in words: "from 1 to 36600", "more than 0 and at most 10000". */

@@ -152,6 +152,7 @@ export function timesPerDay(p: Phase | undefined): number | undefined {
 function whenHolds(w: RuleWhen, f: Facts): boolean {
   if (w.timesPerDay !== undefined && f.timesPerDay !== w.timesPerDay) return false;
   if (w.daily && !(f.timesPerDay !== undefined && f.timesPerDay >= 1)) return false;
+  if (w.maxGapHours !== undefined && f.intervalDays !== undefined && f.intervalDays * 24 > w.maxGapHours) return false;
   if (w.intervalDays && (f.intervalDays === undefined || f.intervalDays < w.intervalDays[0] || f.intervalDays > w.intervalDays[1])) return false;
   if (w.doseMg !== undefined && (f.doseMg === undefined || Math.abs(f.doseMg - w.doseMg) > 1e-9)) return false;
   if (w.maxDoseMg !== undefined && f.doseMg !== undefined && f.doseMg > w.maxDoseMg) return false;

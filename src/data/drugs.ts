@@ -63,6 +63,7 @@ export interface RuleParams {
 export interface RuleWhen {
   timesPerDay?: number; // doses per day of a daily schedule (every 12 h counts as 2)
   daily?: boolean; // true: any schedule of one or more doses every day (every 12 h, 3 times a day...), nothing sparser
+  maxGapHours?: number; // the missed dose's next dose is at most this many hours later (a label window written for daily dosing does not answer the dose before a break)
   intervalDays?: [number, number]; // elapsed days from the missed dose to the next one, inclusive range
   doseMg?: number; // strength x units per dose
   maxDoseMg?: number; // holds when the strength is unknown

@@ -18,7 +18,7 @@ import { adviseMissed, NEVER_DOUBLE } from '../../src/core/missed.js';
 import { missedRules, type RuleKind, type RuleParams } from '../../src/data/drugs.js';
 import { entry, med, regimen } from './missed-helpers.js';
 
-const SEED = (Date.now() ^ Math.floor(Math.random() * 0x7fffffff)) | 0;
+const SEED = process.env.MEDS_SEED ? Number(process.env.MEDS_SEED) : (Date.now() ^ Math.floor(Math.random() * 0x7fffffff)) | 0;
 const RUNS = 600;
 
 const NAMES = [

@@ -25,10 +25,11 @@ describe('meds check: a weekly medicine scheduled daily', () => {
     const j = meds(['--file', f, 'check', '--json']);
     expect(j.code).toBe(0);
     const doc = JSON.parse(j.stdout);
-    expect(doc).toMatchObject({ schemaVersion: 1, valid: true });
-    expect(doc.warnings.map((w: { code: string; path: unknown[] }) => [w.code, w.path])).toEqual([
-      ['weekly-drug-daily', ['medications', 0, 'schedule']],
-      ['weekly-drug-daily', ['medications', 1, 'schedule']],
+    // `check --json` is the check document, schemaVersion 2 (docs/json.md): each validation warning is a finding.
+    expect(doc.schemaVersion).toBe(2);
+    expect(doc.files[0].findings.map((w: { code: string; severity: string; line: number }) => [w.code, w.severity, w.line])).toEqual([
+      ['file.weekly-drug-daily', 'warning', 4],
+      ['file.weekly-drug-daily', 'warning', 5],
     ]);
   });
 

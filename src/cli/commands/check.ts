@@ -32,7 +32,6 @@ export async function run(ctx: Ctx, args: string[], opts: CheckOpts): Promise<nu
   const failOn = severityOf(opts.failOn);
   const keep = codeFilter(opts.only, opts.ignore);
   const jobs = opts.jobs === undefined ? availableParallelism() : parsePositiveInt(opts.jobs, '--jobs');
-  if (jobs > 256) throw usageError('bad-number', `--jobs ${opts.jobs} is more than 256`);
 
   // A rules file is read before anything is checked: an invalid one is bad usage (exit 2) with its position.
   const user = opts.rules !== undefined ? loadRules(opts.rules) : undefined;

@@ -1,5 +1,6 @@
 /** `meds refill` records a fill; `meds refills` says when each medication runs out and when to order. */
 import type { Ctx } from '../context.js';
+import { inRange } from '../context.js';
 import { usageError } from '../../errors.js';
 import { parseDateArg, parsePositive, parsePositiveInt } from '../context.js';
 import { findMed } from '../../core/find.js';
@@ -93,5 +94,5 @@ export async function runSupply(ctx: Ctx, args: string[], o: { onHand?: string; 
 /** A whole number of at least 0 (a count, refills left, days). */
 function parseCount(text: string, flag: string): number {
   if (!/^\d+$/.test(text)) throw usageError('bad-number', `${flag} ${JSON.stringify(text)} is not a whole number (0 or more)`);
-  return +text;
+  return inRange(+text, text, flag);
 }
