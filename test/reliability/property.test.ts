@@ -183,7 +183,9 @@ describe('the store on random valid regimens', () => {
         const afterText = fs.readFileSync(file, 'utf8');
         for (const full of [true, false]) {
           const after = parseRegimen(afterText, file, { full }).regimen;
-          expect(JSON.stringify(after.medications)).toBe(JSON.stringify(before.medications));
+          // `trackedFrom` is derived from the log (when recording began): the first entry may move it.
+          const head = (ms: typeof before.medications) => JSON.stringify(ms.map(({ trackedFrom: _t, ...m }) => m));
+          expect(head(after.medications)).toBe(head(before.medications));
           expect(JSON.stringify(after.patient)).toBe(JSON.stringify(before.patient));
           expect(after.log).toHaveLength(before.log.length + 1);
           const last = after.log[after.log.length - 1]!;
