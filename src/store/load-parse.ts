@@ -7,7 +7,7 @@
 import type { Document, LineCounter } from 'yaml';
 import type { Problem, SourcePos } from '../errors.js';
 import { Clock } from '../core/time.js';
-import { columnsOf, newColumns } from '../core/doses.js';
+import { columnsOf } from '../core/doses.js';
 import type { LogColumns, LogEntry, LogFacts, Millis, Regimen } from '../model/types.js';
 import { logFactsOf, resolveTracking } from '../core/tracking.js';
 import { Checker, validateRegimen, type Locate } from '../model/validate.js';
