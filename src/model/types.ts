@@ -131,6 +131,56 @@ export interface Patient {
   allergies: string[];
   conditions: string[];
   routine: Routine;
+  /** #20 profile: body weight in kilograms, when given. */
+  weightKg?: number;
+  /** #20 profile: each allergy with its reaction, when written (`allergies` keeps the substances alone). */
+  allergyDetails?: Allergy[];
+  prescribers?: Contact[];
+  pharmacy?: Contact;
+}
+
+export interface Allergy {
+  substance: string;
+  reaction?: string;
+}
+
+/** A prescriber or a pharmacy (FHIR Practitioner / Organization, simplified). */
+export interface Contact {
+  name: string;
+  role?: string; // "GP", "cardiologist", ...
+  phone?: string;
+  address?: string;
+  email?: string;
+}
+
+/** A symptom in the side-effect journal (section `effects:`, one entry per line like the log; #20). */
+export interface EffectEntry {
+  at: Millis;
+  atText: string; // as written
+  symptom: string; // as written
+  severity?: number; // 1 (mild) .. 5 (severe)
+  note?: string;
+  index: number; // position in the section (recording order)
+  line?: number; // 1-based source line, where known
+}
+
+/** A question kept for the next visit (`meds ask`; #20). */
+export interface Question {
+  n: number; // its number, stable once given
+  askedAt: Millis;
+  text: string;
+  closedAt?: Millis;
+  answer?: string;
+}
+
+/** One item of the Medication Action Plan (`meds plan`; #20). */
+export interface PlanItem {
+  n: number; // its number, stable once given
+  text: string; // what the patient agreed to do
+  from?: DayNum;
+  due?: DayNum;
+  status: 'open' | 'done' | 'dropped';
+  note?: string;
 }
 
 /**
@@ -149,6 +199,10 @@ export interface Regimen {
   settings: Settings;
   medications: Medication[];
   log: LogEntry[];
+  /** #20: the side-effect journal, the questions for the next visit and the action plan (absent: none). */
+  effects?: EffectEntry[];
+  questions?: Question[];
+  plan?: PlanItem[];
   /** The whole log's facts, when `log` may hold only part of it (the store sets them); absent: `log` is the whole log. */
   logFacts?: LogFacts;
 }
