@@ -6,11 +6,11 @@
  * is compared with the version read (unchangedSince); if someone changed it
  * meanwhile the whole change is recomputed from the new content.
  */
-import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { dirname } from 'node:path';
 import { EXIT, MedsError } from '../errors.js';
 import { acquireLock } from './lock.js';
-import { cleanStaleTemps, writeFileAtomicSync } from './atomic.js';
+import { cleanStaleTemps, resolveTarget, writeFileAtomicSync } from './atomic.js';
 import { checkAppendedLine, invalid, MAX_TEXT, parseRegimen, readSnapshot, sameStamp, stampOf, tooLarge, type FileStamp, type LoadOptions, type Loaded } from './load.js';
 
 export interface Change<T> {
@@ -58,17 +58,44 @@ export function mutate<T>(path: string, plan: (l: Loaded) => Change<T>, opts: Lo
         throw err;
       }
       if (after) change.verify?.(after);
-      if (process.env.MEDS_TEST_HOOK_BEFORE_WRITE) runTestHook(process.env.MEDS_TEST_HOOK_BEFORE_WRITE);
+      if (process.env.MEDS_TEST_HOOK_BEFORE_WRITE) runTestHook(process.env.MEDS_TEST_HOOK_BEFORE_WRITE, 'append');
       // A line added at the very end of an ASCII file: the bytes read, then the line (the same
       // content as change.text, without encoding megabytes of text again).
       const pureAppend = ascii && change.appendedLine !== undefined && loaded.logBlock?.lastEntryEnd === before.length && change.text.length === before.length + change.appendedLine.length;
       const content = pureAppend ? [ascii, Buffer.from(change.appendedLine!, 'utf8')] : change.text;
-      if (!writeFileAtomicSync(path, content, { unchanged: () => unchangedSince(path, stamp, readAt, () => ascii ?? Buffer.from(before, 'utf8')) })) {
-        if (attempt < MAX_ATTEMPTS) continue;
-        throw new MedsError('changed', `${path} kept changing while meds was writing it; nothing was written`, {
-          exitCode: EXIT.locked,
-          hint: 'close the editor that is saving it, then try again',
+      const bytesRead = () => ascii ?? Buffer.from(before, 'utf8');
+      // An open descriptor on the version checked: a program writing into the file in place after the
+      // check (between it and the rename, or through a descriptor opened before the rename) writes
+      // into that version, which the rename takes off the path but this descriptor still reads.
+      let guard: number | undefined;
+      try {
+        const written = writeFileAtomicSync(path, content, {
+          unchanged: () => {
+            guard = openGuard(path, stamp);
+            const same = guard !== undefined && unchangedSince((bigint) => statSync(path, { bigint }), () => readFileSync(path), stamp, readAt, bytesRead, true);
+            if (same && process.env.MEDS_TEST_HOOK_BEFORE_WRITE) runTestHook(process.env.MEDS_TEST_HOOK_BEFORE_WRITE, 'late-append');
+            return same;
+          },
         });
+        if (!written) {
+          if (attempt < MAX_ATTEMPTS) continue;
+          throw new MedsError('changed', `${path} kept changing while meds was writing it; nothing was written`, {
+            exitCode: EXIT.locked,
+            hint: 'close the editor that is saving it, then try again',
+          });
+        }
+        // The replaced version was written to after the check: its bytes are the editor's save.
+        // Put that save back in place of ours and make the change again on top of it.
+        if (guard !== undefined && !unchangedSince((bigint) => fstatSync(guard!, { bigint }), () => readFileSync(guard!), stamp, readAt, bytesRead, false)) {
+          restoreLateSave(path, readAll(guard));
+          if (attempt < MAX_ATTEMPTS) continue;
+          throw new MedsError('changed', `${path} kept changing while meds was writing it; nothing was written`, {
+            exitCode: EXIT.locked,
+            hint: 'close the editor that is saving it, then try again',
+          });
+        }
+      } finally {
+        if (guard !== undefined) closeSync(guard);
       }
       return change.result;
     }
@@ -85,20 +112,74 @@ export function mutate<T>(path: string, plan: (l: Loaded) => Change<T>, opts: Lo
 const RACY_NS = 2_000_000_000n;
 
 /**
- * Whether the file at `path` is still the version read: the same stamp (device, inode, size,
- * modification and change times in ns), and, when it was modified so shortly before the read
- * that its times cannot tell (RACY_NS, as git's "racily clean" entries), the same bytes. The stat
- * comes last: what is left unguarded is the time between it and the rename (docs/reliability.md).
+ * Whether a file is still the version read: the same size and modification time in ns (and, looking
+ * at the path, the same device, inode and change time), and, when it was modified so shortly before
+ * the read that its times cannot tell (RACY_NS, as git's "racily clean" entries), the same bytes.
+ * On the path, the stat comes last: what is left unguarded is the time between it and the rename
+ * (docs/reliability.md). On the descriptor of a version our rename replaced, the change time is not
+ * compared: the rename itself changes it (the link count drops).
  */
-function unchangedSince(path: string, stamp: FileStamp, readAt: bigint, bytesRead: () => Buffer): boolean {
+function unchangedSince(stat: (bigint: true) => BigIntStats, bytes: () => Buffer, stamp: FileStamp, readAt: bigint, bytesRead: () => Buffer, onPath: boolean): boolean {
   try {
     if (stamp.mtimeNs + RACY_NS >= readAt || stamp.ctimeNs + RACY_NS >= readAt) {
-      if (statSync(path, { bigint: true }).size !== stamp.size || !readFileSync(path).equals(bytesRead())) return false;
+      if (stat(true).size !== stamp.size || !bytes().equals(bytesRead())) return false;
     }
-    return sameStamp(stampOf(path), stamp);
+    const st = stat(true);
+    if (st.dev !== stamp.dev || st.ino !== stamp.ino || st.size !== stamp.size || st.mtimeNs !== stamp.mtimeNs) return false;
+    return !onPath || st.ctimeNs === stamp.ctimeNs;
   } catch {
     return false; // gone, or unreadable now: not the version read (the retry's read says why)
   }
+}
+
+/** A descriptor on the file at `path` when it is still the inode read, else undefined. */
+function openGuard(path: string, stamp: FileStamp): number | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  const st = fstatSync(fd, { bigint: true });
+  if (st.dev === stamp.dev && st.ino === stamp.ino) return fd;
+  closeSync(fd);
+  return undefined;
+}
+
+function readAll(fd: number): Buffer {
+  const size = Number(fstatSync(fd).size);
+  if (size > MAX_TEXT) throw new MedsError('changed', 'a save made while meds was writing is larger than a regimen file may be', { exitCode: EXIT.locked });
+  const buf = Buffer.alloc(size);
+  let off = 0;
+  while (off < size) {
+    const n = readSync(fd, buf, off, size - off, off);
+    if (n === 0) break;
+    off += n;
+  }
+  return buf.subarray(0, off);
+}
+
+/**
+ * Puts back a save that landed in the version our rename replaced, in place of what we wrote, when
+ * the path still holds what we wrote. If yet another save replaced it meanwhile, the late save is
+ * kept beside the file, and the command stops saying where: an edit is never dropped in silence.
+ */
+function restoreLateSave(path: string, theirs: Buffer): void {
+  const ours = stampOf(path);
+  const restored = writeFileAtomicSync(path, [theirs], { unchanged: () => {
+    try {
+      return sameStamp(stampOf(path), ours);
+    } catch {
+      return false;
+    }
+  } });
+  if (restored) return;
+  const aside = `${resolveTarget(path)}.meds-saved-${process.pid}`;
+  writeFileSync(aside, theirs, { mode: 0o600, flag: 'wx' });
+  throw new MedsError('changed', `${path} was saved by two other programs while meds was writing it; one of those saves is kept in ${aside}`, {
+    exitCode: EXIT.locked,
+    hint: `compare ${aside} with ${path}, keep what you need, then run the command again`,
+  });
 }
 
 /** Create a new file (refuses to replace one unless `force`). */
@@ -140,13 +221,14 @@ function refuseNonRegular(path: string): void {
 }
 
 /**
- * Test hook (used by test/store/transaction.test.ts and the reliability suite):
- * runs a shell-free action between computing a change and writing it, to
- * simulate an editor saving the file at the worst moment. Format "append:PATH:TEXT" (once).
+ * Test hook (used by test/store/transaction.test.ts and the reliability suite): a shell-free action
+ * that simulates an editor saving the file at the worst moment. "append:PATH:TEXT" appends between
+ * computing a change and writing it; "late-append:PATH:TEXT" appends after the last check, just
+ * before the rename (the window docs/reliability.md describes). Once per marker file.
  */
-function runTestHook(spec: string): void {
+function runTestHook(spec: string, when: 'append' | 'late-append'): void {
   const [kind, file, ...rest] = spec.split(':');
-  if (kind !== 'append' || !file) return;
+  if (kind !== when || !file) return;
   const marker = `${file}.hooked`;
   if (existsSync(marker)) return;
   writeFileSync(marker, '');

@@ -238,8 +238,11 @@ describe('the lock', () => {
   });
 });
 
-describe('a file saved by an editor between the read and the write', () => {
-  const hook = (file: string, text: string) => ({ MEDS_TEST_HOOK_BEFORE_WRITE: `append:${file}:${text}` });
+// `append`: the save lands between the read and the write (the check before the rename sees it);
+// `late-append`: it lands after that check, just before the rename, into the version the rename
+// replaces (the descriptor kept on that version sees it, and the save is put back).
+describe.each(['append', 'late-append'])('a file saved by an editor between the read and the write (%s)', (kind) => {
+  const hook = (file: string, text: string) => ({ MEDS_TEST_HOOK_BEFORE_WRITE: `${kind}:${file}:${text}` });
   const ours = '  - { at: 2026-03-08T08:06+01:00, med: med06, status: taken, dose: 1 }\n';
   const cases: { name: string; appended: string; code: number; expectEntry: boolean; final?: string }[] = [
     // A comment after the last entry stays the last line: our entry goes at the end of the log's entries.
