@@ -48,7 +48,7 @@ const program = (outfile, hooks) => ({
   entryPoints: [join(root, 'src/index.ts')],
   outfile,
   // Loaded from node_modules only when needed: the prompts when prompting, luxon where
-  // the process cannot use the TZ engine (src/core/zone.ts).
+  // the process cannot use the TZ engine (src/time/zone.ts).
   external: ['@inquirer/prompts', 'luxon'],
   // yaml and cli-table3 are bundled apart (below) and loaded by src/lazy.ts when a run needs them.
   define: { MEDS_BUNDLED_APART: JSON.stringify(APART), MEDS_VERSION: JSON.stringify(version), ...(hooks ? {} : NO_HOOKS) },

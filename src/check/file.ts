@@ -7,7 +7,7 @@
  */
 import { MedsError, type Problem } from '../errors.js';
 import { medicationPositions, readHead, type ItemPositions } from './locate.js';
-import { Clock } from '../core/time.js';
+import { Clock } from '../time/time.js';
 import { docLocator, type ReadLoaded } from '../store/load.js';
 // The internal entry: `straightforward` (the differential test's reference) forces the full YAML parser.
 import { loadRegimen } from '../store/load-parse.js';

@@ -10,7 +10,7 @@ import { nearest } from '../errors.js';
 import { yaml } from '../store/yaml.js';
 import { docLocator } from '../store/load.js';
 import { Checker, pathText, type Path } from '../model/validate.js';
-import { parseDuration, MINUTE } from '../core/time.js';
+import { parseDuration, MINUTE } from '../time/time.js';
 import { CHECK_RULES, DRUG_TABLE, type Drug, type DrugClass } from '../data/drug-table.js';
 import type { ConditionRule, UserRules } from '../core/check/user-rules.js';
 import { rulesSchema } from './rules-schema.js';

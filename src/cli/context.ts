@@ -3,7 +3,7 @@
  * The command layer is the only one that reads the real clock and the environment.
  */
 import { EXIT, MedsError, usageError } from '../errors.js';
-import { Clock, DAY, MINUTE, parseInstant, parseLocalDateTime, parseDay } from '../core/time.js';
+import { Clock, DAY, MINUTE, parseInstant, parseLocalDateTime, parseDay } from '../time/time.js';
 import type { Millis, Regimen } from '../model/types.js';
 import { isTerminal, makeOutput, type Output } from '../render/output.js';
 import { regimenPath } from '../store/paths.js';

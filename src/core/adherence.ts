@@ -26,7 +26,7 @@
  *   out of correct-dosing days, gaps and streaks, and its cell is `pending`.
  */
 import type { DayNum, LogColumns, Medication, Millis, Regimen } from '../model/types.js';
-import { Clock } from './time.js';
+import { Clock } from '../time/time.js';
 import { phaseEnd, phaseOn } from './schedule.js';
 import { columnsOf, credit, MISSED, rowsByMed, SKIPPED, TAKEN, windowOf, type Credited } from './doses.js';
 import { beforeTracking } from './tracking.js';

@@ -4,7 +4,7 @@
  * Pure: the regimen, the clock and `now` are passed in.
  */
 import { ENTRY_EXTRA, ENTRY_TAKEN, type DayNum, type LogColumns, type LogEntry, type Medication, type Millis, type Regimen, type Settings } from '../model/types.js';
-import { Clock, DAY, slotNumber } from './time.js';
+import { Clock, DAY, slotNumber } from '../time/time.js';
 import { beforeTracking } from './tracking.js';
 import { doseKey, doseOf, expandTimes, isAsNeeded, nextDoseAfter, type DoseTimes, type ScheduledDose } from './schedule.js';
 

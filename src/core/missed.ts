@@ -14,7 +14,7 @@
  * Nothing here is medical advice; see DISCLAIMER.
  */
 import type { DayNum, Medication, Millis, MissedInstruction, Phase, Regimen } from '../model/types.js';
-import { Clock, DAY, HOUR, MINUTE, formatDay, weekday } from './time.js';
+import { Clock, DAY, HOUR, MINUTE, formatDay, weekday } from '../time/time.js';
 import { assessMedication, windowOf, type DoseState, type Window } from './doses.js';
 import { nextDoseAfter } from './schedule.js';
 import { findMed } from './find.js';

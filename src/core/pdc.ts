@@ -27,7 +27,7 @@
  * supply is known.
  */
 import type { DayNum, Medication, Settings } from '../model/types.js';
-import type { Clock } from './time.js';
+import type { Clock } from '../time/time.js';
 import { daysSupplyFor } from './supply.js';
 import { findRuleMatch } from '../data/drugs.js';
 import thresholds from '../data/adherence-thresholds.json' with { type: 'json' };

@@ -5,7 +5,7 @@
  */
 import { usageError } from '../errors.js';
 import type { DayNum } from '../model/types.js';
-import { formatDay } from './time.js';
+import { formatDay } from '../time/time.js';
 
 type Obj = Record<string, unknown>;
 

@@ -9,7 +9,7 @@ import type { LogStatus, Medication, Millis, Regimen } from '../model/types.js';
 import { assessMedication, asNeededState, chooseDose, entriesByMed, windowOf, type AsNeededState, type DoseState } from './doses.js';
 import { isAsNeeded, phaseOn } from './schedule.js';
 import { adviceForDose, adviseMedication, type MissedAdvice } from './missed.js';
-import { Clock, DAY, formatDuration, parseHM, parseLocalDateTime, slotKey } from './time.js';
+import { Clock, DAY, formatDuration, parseHM, parseLocalDateTime, slotKey } from '../time/time.js';
 
 export type RecordPlan =
   | { kind: 'scheduled'; status: LogStatus; dose: DoseState; onTime: boolean; offsetMs: number; replacesSkip: boolean; warnings: string[] }

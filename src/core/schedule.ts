@@ -5,7 +5,7 @@
  * minutes and epoch milliseconds.
  */
 import type { DayNum, Medication, Millis, Phase } from '../model/types.js';
-import { civilFromDay, Clock, DAY, daysInMonth, formatDuration, MINUTE, slotKey, weekday } from './time.js';
+import { civilFromDay, Clock, DAY, daysInMonth, formatDuration, MINUTE, slotKey, weekday } from '../time/time.js';
 
 export interface ScheduledDose {
   med: string;
@@ -84,7 +84,7 @@ function newTimes(n: number): DoseTimes {
   return { length: 0, at: new Float64Array(n), day: new Int32Array(n), minute: new Int16Array(n), fold: new Uint8Array(n), phase: new Int16Array(n), time: new Int16Array(n) };
 }
 
-/** The slot as a number (core/time.ts slotNumber): day × 1440 + minute, + 0.5 for a fold. */
+/** The slot as a number (time/time.ts slotNumber): day × 1440 + minute, + 0.5 for a fold. */
 export const doseKey = (c: DoseTimes, i: number): number => c.day[i]! * 1440 + c.minute[i]! + c.fold[i]! * 0.5;
 
 /** Add a dose (the columns were made long enough: see expandTimes). */

@@ -4,7 +4,7 @@
  */
 import type { DayNum, Medication, Millis } from '../model/types.js';
 import { isAsNeeded, lastScheduledDay, nextDoseAfter, phaseOn, prevDoseBefore } from './schedule.js';
-import type { Clock } from './time.js';
+import type { Clock } from '../time/time.js';
 
 export type MedStatus = 'active' | 'ended' | 'stopped' | 'not-started';
 

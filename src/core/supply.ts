@@ -6,7 +6,7 @@
  */
 import type { DayNum, Fill, LogEntry, Medication, Millis, Phase, Regimen } from '../model/types.js';
 import { EXIT, MedsError } from '../errors.js';
-import { Clock, DAY, slotNumber } from './time.js';
+import { Clock, DAY, slotNumber } from '../time/time.js';
 import { expandDays, lastScheduledDay, phaseEnd, phaseOn } from './schedule.js';
 import { assessMedication, entriesByMed, windowOf } from './doses.js';
 import { findMed } from './find.js';

@@ -12,7 +12,7 @@
  * the same answers whichever way it was read.
  */
 import type { DayNum, LogEntry, LogFacts, Medication, Millis, Regimen } from '../model/types.js';
-import type { Clock } from './time.js';
+import type { Clock } from '../time/time.js';
 
 /** The facts of a log that is whole (every entry built, in file order). */
 export function logFactsOf(log: readonly LogEntry[]): LogFacts {

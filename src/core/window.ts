@@ -5,7 +5,7 @@
  * never from this window.
  */
 import type { DayNum, Millis, Regimen } from '../model/types.js';
-import { Clock, DAY } from './time.js';
+import { Clock, DAY } from '../time/time.js';
 import { LOOKBACK_DAYS } from './missed.js';
 import { asNeededLookback } from './doses.js';
 import { supplyLogFrom } from './supply.js';

@@ -1,12 +1,13 @@
 /**
  * The regimen as the core sees it: validated, normalized, plain data.
  * Times are minutes after local midnight; dates are day numbers (days since
- * 1970-01-01, see core/time.ts); instants are epoch milliseconds.
+ * 1970-01-01, see time/time.ts); instants are epoch milliseconds.
  * The raw YAML (with the user's comments and unknown keys) stays in the store.
  */
 
-export type DayNum = number; // days since 1970-01-01 (a civil date, no zone)
-export type Millis = number; // epoch milliseconds (an instant)
+// Defined with the time arithmetic, below the model (src/time).
+export type { DayNum, Millis } from '../time/time.js';
+import type { DayNum, Millis } from '../time/time.js';
 
 export interface TimeOfDay {
   minute: number; // 0..1439 after local midnight
@@ -106,7 +107,7 @@ export interface LogColumns {
   length: number;
   med: Int32Array; // the medication's index (Medication.index)
   at: Float64Array;
-  slot: Float64Array; // `for` as a number (core/time.ts slotNumber); NaN without one
+  slot: Float64Array; // `for` as a number (time/time.ts slotNumber); NaN without one
   flags: Uint8Array; // ENTRY_TAKEN | ENTRY_EXTRA
   dose: Float64Array; // NaN when not written
 }

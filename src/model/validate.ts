@@ -7,7 +7,7 @@
  */
 import type { Problem, SourcePos } from '../errors.js';
 import { nearest } from '../errors.js';
-import { Clock, civilFromDay, formatDay, isValidZone, zoneHint, parseDay, parseDuration, parseHM, parseInstant, parseLocalDateTime, slotOf, weekday, DAY, HOUR, MINUTE } from '../core/time.js';
+import { Clock, civilFromDay, formatDay, isValidZone, zoneHint, parseDay, parseDuration, parseHM, parseInstant, parseLocalDateTime, slotOf, weekday, DAY, HOUR, MINUTE } from '../time/time.js';
 import { weeklyDrugOf, type MedText } from '../data/weekly-drugs.js';
 import { DATE, DATETIME_LOCAL, DURATION, HHMM, INSTANT, SLOT, regimenSchema, type JsonSchema } from './schema.js';
 import type { LogEntry, Medication, MissedInstruction, Phase, Regimen, Routine, Settings, Supply, TimeOfDay } from './types.js';

@@ -8,7 +8,7 @@ import type { DayNum } from '../model/types.js';
 import type { AdherenceReport, DayCell, MedAdherence } from '../core/adherence.js';
 import type { SupplyStatus } from '../core/supply.js';
 import { PQA_MIN_INDEX_DAYS } from '../core/pdc.js';
-import { civilFromDay, dayFromCivil, daysInMonth, formatDay, weekday } from '../core/time.js';
+import { civilFromDay, dayFromCivil, daysInMonth, formatDay, weekday } from '../time/time.js';
 import { shown } from './escape.js';
 
 export type Fmt = (s: string) => string;

@@ -1,7 +1,7 @@
 /** `meds missed`: the advice, readable at a glance, and its JSON document. */
 import type { MissedAdvice, MissedPattern } from '../core/missed.js';
 import { NEVER_DOUBLE, DISCLAIMER } from '../core/missed.js';
-import { formatDuration, type Clock } from '../core/time.js';
+import { formatDuration, type Clock } from '../time/time.js';
 import type { Output } from './output.js';
 
 const ACTION_WORDS: Record<MissedAdvice['action'], string> = {

@@ -1,9 +1,9 @@
 /** `meds today`: the human table and the JSON document. */
 import type { MedDay, AsNeededState } from '../core/doses.js';
-import type { Clock } from '../core/time.js';
+import type { Clock } from '../time/time.js';
 import type { MissedAdvice } from '../core/missed.js';
 import type { Medication } from '../model/types.js';
-import { formatDay } from '../core/time.js';
+import { formatDay } from '../time/time.js';
 import type { Output } from './output.js';
 import { table } from './table.js';
 import { amount, dateWords, medLabel } from './words.js';

@@ -1,6 +1,6 @@
 /** Small shared wording: names, amounts, schedules in words. Pure text, no color. */
 import type { Medication, Phase } from '../model/types.js';
-import { formatDay, formatDuration, formatMinute, DAY, HOUR } from '../core/time.js';
+import { formatDay, formatDuration, formatMinute, DAY, HOUR } from '../time/time.js';
 
 export function medLabel(m: Medication): string {
   const name = m.name ?? m.id;

@@ -3,7 +3,7 @@
  * is not strict (scanLines: such an entry is read alone), numbers read by position for columns
  * (readRow), and what the whole log holds (its facts) whatever part of it is built.
  */
-import { Clock, dayFromCivil, civilFromDay, DAY, HOUR, MINUTE, slotOf } from '../core/time.js';
+import { Clock, dayFromCivil, civilFromDay, DAY, HOUR, MINUTE, slotOf } from '../time/time.js';
 import { newColumns } from '../core/doses.js';
 import { ENTRY_EXTRA, ENTRY_TAKEN, type DayNum, type LogColumns, type LogEntry, type LogFacts, type Millis, type Regimen } from '../model/types.js';
 import { Checker, logEntryOf } from '../model/validate.js';
@@ -378,7 +378,7 @@ function bytesBefore(b: Uint8Array, col: number, cutoff: Uint8Array): boolean {
 
 /**
  * The instants of the date-times the strict pattern accepted (strictEntry), by arithmetic on their
- * characters: the same results as parseInstant (core/time.ts), without a regular expression. The last
+ * characters: the same results as parseInstant (time/time.ts), without a regular expression. The last
  * date's day number is kept, as a log has a dozen entries a day. (readRow does the same on bytes.)
  */
 class StrictTimes {

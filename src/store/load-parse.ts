@@ -6,7 +6,7 @@
  */
 import type { Document, LineCounter } from 'yaml';
 import type { Problem, SourcePos } from '../errors.js';
-import { Clock } from '../core/time.js';
+import { Clock } from '../time/time.js';
 import { columnsOf } from '../core/doses.js';
 import type { LogColumns, LogEntry, LogFacts, Millis, Regimen } from '../model/types.js';
 import { logFactsOf, resolveTracking } from '../core/tracking.js';

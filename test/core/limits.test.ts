@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { missedPatterns } from '../../src/core/missed.js';
 import { onHandAt } from '../../src/core/supply.js';
 import { columns } from '../../src/render/table.js';
-import { parseDay } from '../../src/core/time.js';
+import { parseDay } from '../../src/time/time.js';
 import { MAX_DOSES_PER_DAY } from '../../src/model/limits.js';
 import { oneMed, clockOf } from '../helpers/regimen.js';
 

@@ -1,7 +1,7 @@
 /** Helpers for the missed-dose tests: a fixed zone per test, regimens built directly. */
 import { expect } from 'vitest';
 import type { LogEntry, Medication, MissedInstruction, Phase, Regimen, Settings } from '../../src/model/types.js';
-import { Clock, HOUR, parseDay, parseHM } from '../../src/core/time.js';
+import { Clock, HOUR, parseDay, parseHM } from '../../src/time/time.js';
 import { adviseMissed, type MissedAdvice } from '../../src/core/missed.js';
 
 

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { medStrengthMg, NEVER_DOUBLE, strengthMg } from '../../src/core/missed.js';
 import { findRule } from '../../src/data/drugs.js';
-import { HOUR } from '../../src/core/time.js';
+import { HOUR } from '../../src/time/time.js';
 import { NY, advise, at, entry, med, only, regimen, type MedSpec } from './missed-helpers.js';
 
 const one = (spec: MedSpec, now: string, settings = {}) => only(regimen(NY, [med(spec)], [], settings), NY, at(NY, now), spec.id);

@@ -13,7 +13,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Clock, DAY, HOUR, parseDay } from '../../src/core/time.js';
+import { Clock, DAY, HOUR, parseDay } from '../../src/time/time.js';
 import { adviseMissed, NEVER_DOUBLE } from '../../src/core/missed.js';
 import { missedRules, type RuleKind, type RuleParams } from '../../src/data/drugs.js';
 import { entry, med, regimen } from './missed-helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEntry, Medication, MissedInstruction, Phase, Regimen, Settings } from '../../src/model/types.js';
-import { Clock, DAY, HOUR, MINUTE, parseDay, parseHM } from '../../src/core/time.js';
+import { Clock, DAY, HOUR, MINUTE, parseDay, parseHM } from '../../src/time/time.js';
 import { assessMedication, windowOf } from '../../src/core/doses.js';
 import {
   adviceForDose,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Medication, Phase } from '../../src/model/types.js';
-import { Clock, formatDay as formatDayOf, parseDay, parseHM } from '../../src/core/time.js';
+import { Clock, formatDay as formatDayOf, parseDay, parseHM } from '../../src/time/time.js';
 import { fillSpans, medicationPdc, pdc, pdcClassOf, thresholdFor, type FillSpan } from '../../src/core/pdc.js';
 
 const clock = new Clock('America/New_York');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expandDays, nextDoseAfter } from '../../src/core/schedule.js';
-import { parseDay } from '../../src/core/time.js';
+import { parseDay } from '../../src/time/time.js';
 import { clockOf, oneMed, regimen } from '../helpers/regimen.js';
 import { scheduleWords } from '../../src/render/words.js';
 

@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { adherence } from '../../src/core/adherence.js';
 import { assessMedication, columnsOf, windowOf } from '../../src/core/doses.js';
 import { expandDays } from '../../src/core/schedule.js';
-import { Clock, DAY, formatDay, parseDay } from '../../src/core/time.js';
-import { intlZone, tzZone } from '../../src/core/zone.js';
+import { Clock, DAY, formatDay, parseDay } from '../../src/time/time.js';
+import { intlZone, tzZone } from '../../src/time/zone.js';
 import type { LogEntry } from '../../src/model/types.js';
 import { oneMed } from '../helpers/regimen.js';
 

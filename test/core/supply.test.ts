@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEntry, Medication, Phase, Supply } from '../../src/model/types.js';
-import { HOUR } from '../../src/core/time.js';
+import { HOUR } from '../../src/time/time.js';
 import {
   daysSupplyFor,
   needsAttention,
@@ -14,7 +14,7 @@ import {
   type SupplyStatus,
 } from '../../src/core/supply.js';
 import { parseRegimen } from '../../src/store/load-parse.js'; // (the internal entry: the tests' options)
-import { Clock } from '../../src/core/time.js';
+import { Clock } from '../../src/time/time.js';
 import { MedsError } from '../../src/errors.js';
 import { clock, day, phase, regimen, t } from '../helpers/build.js';
 

@@ -1,6 +1,6 @@
 /** Plain normalized objects for core tests: a fixed zone (America/New_York) and small builders. */
 import type { LogEntry, Medication, Phase, Regimen, TimeOfDay } from '../../src/model/types.js';
-import { Clock, HOUR, parseDay, parseHM } from '../../src/core/time.js';
+import { Clock, HOUR, parseDay, parseHM } from '../../src/time/time.js';
 
 export const clock = new Clock('America/New_York');
 export const day = (s: string) => parseDay(s)!;

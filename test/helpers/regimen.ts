@@ -1,6 +1,6 @@
 /** Build a normalized regimen from a few lines of YAML, as the file would say it. */
 import { parseRegimen } from '../../src/store/load-parse.js'; // (the internal entry: the tests' options)
-import { Clock } from '../../src/core/time.js';
+import { Clock } from '../../src/time/time.js';
 import type { Regimen } from '../../src/model/types.js';
 
 export function regimen(body: string, timezone = 'America/New_York'): Regimen {

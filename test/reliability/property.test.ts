@@ -19,7 +19,7 @@ import { appendLogEntry, editHead } from '../../src/store/edit.js';
 import { writeFileAtomicSync } from '../../src/store/atomic.js';
 import { expandDays, nextDoseAfter, phaseEnd, prevDoseBefore } from '../../src/core/schedule.js';
 import { assessMedication } from '../../src/core/doses.js';
-import { Clock, DAY, HOUR, parseDay, weekday, civilFromDay, daysInMonth } from '../../src/core/time.js';
+import { Clock, DAY, HOUR, parseDay, weekday, civilFromDay, daysInMonth } from '../../src/time/time.js';
 import type { Regimen } from '../../src/model/types.js';
 
 const RUNS = { store: 150, append: 150, edit: 100, schedule: 400, dst: 300, count: 200 };

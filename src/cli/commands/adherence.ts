@@ -7,7 +7,7 @@ import { findMed } from '../../core/find.js';
 import { loadRegimen } from '../../store/load.js';
 import { adherence } from '../../core/adherence.js';
 import { logWindow } from '../../core/window.js';
-import { DAY, formatDay } from '../../core/time.js';
+import { DAY, formatDay } from '../../time/time.js';
 import { adherenceJson, adherenceNotes, adherencePicture, adherenceRows, asNeededRows, AS_NEEDED_HEADER } from '../../render/adherence.js';
 import { table } from '../../render/table.js';
 import { warnProblems } from './shared.js';

@@ -4,7 +4,7 @@ import { loadRegimen } from '../../store/load.js';
 import { logWindow } from '../../core/window.js';
 import { phaseOn } from '../../core/schedule.js';
 import { medStanding } from '../../core/status.js';
-import { formatDay, formatMinute } from '../../core/time.js';
+import { formatDay, formatMinute } from '../../time/time.js';
 import type { Medication, Phase } from '../../model/types.js';
 import { outputWidth } from '../../render/output.js';
 import { fitRows, table } from '../../render/table.js';

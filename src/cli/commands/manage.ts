@@ -10,7 +10,7 @@ import { logWindow } from '../../core/window.js';
 import { create, mutate } from '../../store/transaction.js';
 import { editHead, type HeadOp } from '../../store/edit.js';
 import { flow, scalar } from '../../store/emit.js';
-import { formatDay, isValidZone, parseDay, parseHM, parseLocalDateTime, zoneHint } from '../../core/time.js';
+import { formatDay, isValidZone, parseDay, parseHM, parseLocalDateTime, zoneHint } from '../../time/time.js';
 import { lastScheduledDay } from '../../core/schedule.js';
 import { endPhase, phaseNamed, placePhases, type RawPhase } from '../../core/phases.js';
 import { inFlagWords, list, parsePhaseOption, requestFromFlags, resolvePhases, type PhaseRequest, type ScheduleFlags } from './schedule-flags.js';

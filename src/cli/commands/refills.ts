@@ -9,7 +9,7 @@ import { mutate } from '../../store/transaction.js';
 import { editHead, type HeadOp } from '../../store/edit.js';
 import { needsAttention, planFill, supplyStatuses } from '../../core/supply.js';
 import { logWindow } from '../../core/window.js';
-import { formatDay } from '../../core/time.js';
+import { formatDay } from '../../time/time.js';
 import { refillRows, refillsJson } from '../../render/adherence.js';
 import { table } from '../../render/table.js';
 import { warnProblems } from './shared.js';

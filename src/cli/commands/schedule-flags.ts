@@ -7,7 +7,7 @@ import { usageError } from '../../errors.js';
 import { inRange, parseDateArg, parsePositive, parsePositiveInt } from '../context.js';
 import { MAX_INTERVAL_DAYS } from '../limits.js';
 import { MAX_DOSES_PER_DAY } from '../../model/limits.js';
-import { DAY, MINUTE, formatDay, parseDay, parseDuration, parseLocalDateTime } from '../../core/time.js';
+import { DAY, MINUTE, formatDay, parseDay, parseDuration, parseLocalDateTime } from '../../time/time.js';
 import type { RawPhase } from '../../core/phases.js';
 import type { DayNum } from '../../model/types.js';
 

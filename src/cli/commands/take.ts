@@ -10,7 +10,7 @@ import { appendedLine, appendLogEntry } from '../../store/edit.js';
 import { entryFor, planRecord, type RecordPlan } from '../../core/record.js';
 import { assessDay } from '../../core/doses.js';
 import { logWindow } from '../../core/window.js';
-import { DAY, formatDuration, MINUTE, type Clock } from '../../core/time.js';
+import { DAY, formatDuration, MINUTE, type Clock } from '../../time/time.js';
 import type { LogStatus, Medication } from '../../model/types.js';
 import { warnProblems } from './shared.js';
 import { amount } from '../../render/words.js';

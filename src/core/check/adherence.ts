@@ -7,7 +7,7 @@ import type { RawFinding } from './finding.js';
 import { adherence } from '../adherence.js';
 import { columnsOf } from '../doses.js';
 import { supplyStatuses } from '../supply.js';
-import { formatDay } from '../time.js';
+import { formatDay } from '../../time/time.js';
 import { label, type ReviewContext } from './context.js';
 
 const ADHERENCE_SOURCE = 'Pharmacy Quality Alliance, Proportion of Days Covered (threshold 0.80; 0.90 for antiretrovirals), and taking adherence (doses taken / scheduled), as docs/adherence.md defines them';

@@ -3,8 +3,8 @@
  * ingredients and classes (matched once), and which medications are in force today.
  */
 import type { DayNum, Medication, Millis, Phase, Regimen } from '../../model/types.js';
-import type { Clock } from '../time.js';
-import { MINUTE } from '../time.js';
+import type { Clock } from '../../time/time.js';
+import { MINUTE } from '../../time/time.js';
 import { phaseOn } from '../schedule.js';
 import { drugsOf, type CheckRules, type DrugIndex, type MedDrugs } from '../../data/drug-table.js';
 import type { UserRules } from './user-rules.js';

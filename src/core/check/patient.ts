@@ -3,7 +3,7 @@
  * classes, and, at 65 or over (patient.born), the American Geriatrics Society Beers Criteria items.
  */
 import type { RawFinding } from './finding.js';
-import { civilFromDay, parseDay } from '../time.js';
+import { civilFromDay, parseDay } from '../../time/time.js';
 import { drugsOf, selects, words, type AllergyGroup, type OlderAdultItem } from '../../data/drug-table.js';
 import { label, type ReviewContext } from './context.js';
 import { strengthsMg, unitsPerDay } from './dosing.js';

@@ -4,7 +4,7 @@
  * written), the instant and the clock are passed in.
  */
 import type { Millis, Regimen } from '../../model/types.js';
-import type { Clock } from '../time.js';
+import type { Clock } from '../../time/time.js';
 import type { RawFinding } from './finding.js';
 import { fileChecks } from './file-checks.js';
 import { reviewContext, type Knowledge } from './context.js';

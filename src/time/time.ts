@@ -2,11 +2,14 @@
  * Calendar and clock arithmetic on plain numbers. A civil date is a day
  * number; an instant is epoch milliseconds. The only zone-aware step is
  * `Clock.offsetAt` (and what builds on it), which asks the zone rules
- * (core/zone.ts) about once a day and caches the answer, so hot loops stay on
+ * (time/zone.ts) about once a day and caches the answer, so hot loops stay on
  * numbers: no DateTime object per dose.
  */
 import { zoneRules, isValidZone as zoneIsValid, type ZoneRules } from './zone.js';
-import type { DayNum, Millis } from '../model/types.js';
+/** Days since 1970-01-01: a civil date, no zone. */
+export type DayNum = number;
+/** Epoch milliseconds: an instant. */
+export type Millis = number;
 
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;

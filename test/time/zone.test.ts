@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { intlZone, isValidZone, tzZone } from '../../src/core/zone.js';
-import { Clock, dayFromCivil } from '../../src/core/time.js';
+import { intlZone, isValidZone, tzZone } from '../../src/time/zone.js';
+import { Clock, dayFromCivil } from '../../src/time/time.js';
 
 const ZONES = ['America/New_York', 'Europe/London', 'Europe/Berlin', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Asia/Kathmandu', 'America/St_Johns', 'Pacific/Chatham', 'America/Sao_Paulo', 'Africa/Casablanca', 'Pacific/Apia', 'UTC', 'US/Eastern'];
 

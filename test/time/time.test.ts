@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Clock, civilFromDay, dayFromCivil, formatDay, parseDay, parseDuration, parseHM, parseInstant, slotNumber, weekday } from '../../src/core/time.js';
+import { Clock, civilFromDay, dayFromCivil, formatDay, parseDay, parseDuration, parseHM, parseInstant, slotNumber, weekday } from '../../src/time/time.js';
 
 describe('calendar arithmetic', () => {
   it('round-trips every day from 1900 to 2100 through day numbers', () => {

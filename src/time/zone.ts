@@ -1,7 +1,7 @@
 /**
  * Time-zone rules: the UTC offset of an IANA zone at an instant.
  *
- * Two engines give the same answers (test/core/zone.test.ts compares them):
+ * Two engines give the same answers (test/time/zone.test.ts compares them):
  * - `intl`: luxon's IANAZone, over Intl.DateTimeFormat. Portable, but the first
  *   Intl formatter of a process costs ~30 ms (ICU loads its locale data), which is
  *   most of a short command's own time.

@@ -1,7 +1,7 @@
 /** The hint for a time zone name meds does not accept: the nearest IANA name, or the Etc name of a POSIX-style offset. */
 import { describe, expect, it } from 'vitest';
-import { suggestZone, zoneHint } from '../../src/core/zonename.js';
-import { isValidZone } from '../../src/core/zone.js';
+import { suggestZone, zoneHint } from '../../src/time/zonename.js';
+import { isValidZone } from '../../src/time/zone.js';
 
 describe('zone suggestions', () => {
   it.each([
