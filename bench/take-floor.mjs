@@ -5,7 +5,7 @@
 // environment (no NODE_* variable). Needs the data: `npm run bench` (or bench/generate.mjs) first.
 // usage: node bench/take-floor.mjs [runs=21]
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,17 +20,7 @@ const runs = Number(process.argv[2] ?? 21);
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NODE_')));
 env.NO_COLOR = '1';
 const dir = mkdtempSync(join(tmpdir(), 'meds-take-floor-'));
-const io = join(dir, 'io.cjs');
-writeFileSync(
-  io,
-  `const fs = require('node:fs'), file = process.argv[2], tmp = file + '.tmp';
-const fd = fs.openSync(tmp, 'wx', 0o644);
-fs.writeSync(fd, fs.readFileSync(file));
-fs.writeSync(fd, '  - { at: 2026-11-20T08:55-05:00, med: metformin, for: 2026-11-20T07:00, status: taken }\\n');
-fs.fsyncSync(fd); fs.closeSync(fd); fs.renameSync(tmp, file);
-const d = fs.openSync(require('node:path').dirname(file), 'r'); fs.fsyncSync(d); fs.closeSync(d);
-`,
-);
+const io = join(here, 'atomic-replace-io.cjs');
 const bin = join(here, '..', 'bin', 'meds.js');
 const cases = {
   'node -e 0': () => ['-e', '0'],
