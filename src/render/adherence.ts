@@ -1,6 +1,5 @@
 /**
- * Pictures, table rows and JSON envelopes for `meds adherence` and
- * `meds refills`. Pure: every function returns strings or plain objects.
+ * Pictures, table rows and the JSON envelope for `meds adherence`. Pure: every function returns strings or plain objects.
  * Color is the caller's decision: pass the output's Palette (render/output.ts), or
  * `plainPalette`; the glyphs alone tell every state apart without color.
  */
@@ -10,18 +9,9 @@ import type { SupplyStatus } from '../core/supply.js';
 import { PQA_MIN_INDEX_DAYS } from '../core/pdc.js';
 import { civilFromDay, dayFromCivil, daysInMonth, formatDay, weekday } from '../time/time.js';
 import { shown } from './escape.js';
+import { plainPalette, type Palette } from './output.js';
 
 export type Fmt = (s: string) => string;
-export interface Palette {
-  green: Fmt;
-  yellow: Fmt;
-  red: Fmt;
-  blue: Fmt;
-  dim: Fmt;
-  bold: Fmt;
-}
-const id: Fmt = (s) => s;
-export const plainPalette: Palette = { green: id, yellow: id, red: id, blue: id, dim: id, bold: id };
 
 /** One character per day state; distinct in shape, so color is a bonus. */
 export type Glyphs = Record<DayCell, string>;
@@ -375,8 +365,8 @@ export function adherenceNotes(report: AdherenceReport): string[] {
 
 // ------------------------------------------------------------- JSON
 
-const r4 = (x: number | null | undefined) => (x === null || x === undefined ? null : Math.round(x * 10000) / 10000);
-const dayOrNull = (d: DayNum | undefined) => (d === undefined ? null : formatDay(d));
+export const r4 = (x: number | null | undefined) => (x === null || x === undefined ? null : Math.round(x * 10000) / 10000);
+export const dayOrNull = (d: DayNum | undefined) => (d === undefined ? null : formatDay(d));
 
 /** `meds adherence --json` (schemaVersion 1; fractions 0..1 rounded to 4 places; dates YYYY-MM-DD). */
 export function adherenceJson(report: AdherenceReport) {
@@ -443,56 +433,4 @@ export function adherenceJson(report: AdherenceReport) {
         : {}),
     })),
   };
-}
-
-/** `meds refills --json` (schemaVersion 1). */
-export function refillsJson(statuses: readonly SupplyStatus[]) {
-  return {
-    schemaVersion: 1 as const,
-    medications: statuses.map((s) => ({
-      med: s.med,
-      onHand: s.onHand ?? null,
-      dailyUse: r4(s.dailyUse),
-      recentDailyUse: r4(s.recentDailyUse),
-      runsOutOn: dayOrNull(s.runsOutOn),
-      runsOutAtMaxOn: dayOrNull(s.runsOutAtMaxOn),
-      refillBy: dayOrNull(s.refillBy),
-      refillsLeft: s.refillsLeft ?? null,
-      expires: dayOrNull(s.expires),
-      status: s.status,
-    })),
-  };
-}
-
-export const REFILLS_HEADER = ['Medication', 'On hand', 'Per day', 'Runs out', 'Order by', 'Refills left', 'Expires', 'Status'];
-
-const STATUS_TEXT: Record<SupplyStatus['status'], string> = {
-  ok: 'ok',
-  'refill-soon': 'refill soon',
-  'refill-now': 'refill now',
-  out: 'out',
-  'no-refills': 'no refills: ask the prescriber',
-  expired: 'prescription expired',
-  unknown: 'not counted',
-};
-
-/** Rows (header first) for `meds refills`; statuses that need action are colored. */
-export function refillRows(statuses: readonly SupplyStatus[], palette: Palette = plainPalette): string[][] {
-  const color = (s: SupplyStatus['status']): Fmt =>
-    s === 'ok' ? palette.green : s === 'refill-soon' ? palette.yellow : s === 'unknown' ? palette.dim : palette.red;
-  const num = (x: number | undefined) => (x === undefined ? '—' : String(Math.round(x * 100) / 100));
-  return [
-    REFILLS_HEADER,
-    ...statuses.map((s) => [
-      s.med,
-      num(s.onHand),
-      // As needed: the recent use the dates come from, and the most the label allows beside it.
-      s.recentDailyUse !== undefined ? `${num(s.recentDailyUse)} recently (max ${num(s.dailyUse)})` : num(s.dailyUse),
-      (s.runsOutOn === undefined ? '—' : formatDay(s.runsOutOn)) + (s.runsOutAtMaxOn !== undefined ? ` (at max: ${formatDay(s.runsOutAtMaxOn)})` : ''),
-      s.refillBy === undefined ? '—' : formatDay(s.refillBy),
-      s.refillsLeft === undefined ? '—' : String(s.refillsLeft),
-      s.expires === undefined ? '—' : formatDay(s.expires),
-      color(s.status)(STATUS_TEXT[s.status]),
-    ]),
-  ];
 }

@@ -45,7 +45,8 @@ function wantsColor(isTTY: () => boolean, noColorFlag: boolean, env: NodeJS.Proc
 }
 
 const plain = (s: string) => s;
-const PLAIN: Palette = { bold: plain, dim: plain, red: plain, green: plain, yellow: plain, cyan: plain, blue: plain, magenta: plain };
+/** No color: what a pipe, NO_COLOR or --no-color gets. */
+export const plainPalette: Palette = { bold: plain, dim: plain, red: plain, green: plain, yellow: plain, cyan: plain, blue: plain, magenta: plain };
 
 /**
  * A style: the palette's tagged codes (render/escape.ts) around the text. As chalk does, an inner
@@ -58,7 +59,7 @@ function style(open: number, close: number): (s: string) => string {
 }
 
 function palette(enabled: boolean): Palette {
-  if (!enabled) return PLAIN;
+  if (!enabled) return plainPalette;
   return { bold: style(1, 22), dim: style(2, 22), red: style(31, 39), green: style(32, 39), yellow: style(33, 39), cyan: style(36, 39), blue: style(34, 39), magenta: style(35, 39) };
 }
 

@@ -13,11 +13,9 @@ import {
   GLYPHS,
   legend,
   pictureMode,
-  plainPalette,
-  refillRows,
-  refillsJson,
-  type Palette,
 } from '../../src/render/adherence.js';
+import { refillRows, refillsJson } from '../../src/render/refills.js';
+import { plainPalette, type Palette } from '../../src/render/output.js';
 import { clock, day, phase, regimen, t } from '../helpers/build.js';
 
 // ---- a small local builder: fixed zone, plain objects (test/helpers/build.ts) ---------
@@ -47,7 +45,7 @@ const week = adherence(regimen([metformin, ibuprofen], log), day('2026-04-01'), 
 const metforminOnly = adherence(regimen([metformin], log), day('2026-04-01'), day('2026-04-05'), t('2026-04-06T12:00'), clock);
 
 const tag = (name: string) => (s: string) => `<${name}>${s}</${name}>`;
-const tagged: Palette = { green: tag('g'), yellow: tag('y'), red: tag('r'), blue: tag('b'), dim: tag('d'), bold: tag('B') };
+const tagged: Palette = { green: tag('g'), yellow: tag('y'), red: tag('r'), blue: tag('b'), dim: tag('d'), bold: tag('B'), cyan: tag('c'), magenta: tag('m') };
 
 describe('glyphs', () => {
   it('tells every day state apart by shape alone, in Unicode and in ASCII', () => {

@@ -46,7 +46,6 @@ export async function run(ctx: Ctx, _args: string[], o: Opts): Promise<number> {
     return 0;
   }
   const p = ctx.out.p;
-  const palette = { green: p.green, yellow: p.yellow, red: p.red, blue: p.blue, dim: p.dim, bold: p.bold };
   const n = toDay - fromDay + 1;
   const lines = [p.bold(`Adherence, ${formatDay(fromDay)} to ${formatDay(toDay)} (${n} day${n === 1 ? '' : 's'})`)];
   const rows = adherenceRows(report);
@@ -54,7 +53,7 @@ export async function run(ctx: Ctx, _args: string[], o: Opts): Promise<number> {
   const prn = asNeededRows(report);
   const prnRows = prn[0] === AS_NEEDED_HEADER ? prn.slice(1) : prn;
   if (prnRows.length) lines.push('', table(AS_NEEDED_HEADER, prnRows, { color: ctx.out.color, bold: p.bold }));
-  const picture = adherencePicture(report, { palette, ascii: !!o.ascii });
+  const picture = adherencePicture(report, { palette: p, ascii: !!o.ascii });
   if (picture) lines.push('', picture);
   lines.push('', ...adherenceNotes(report).map((x) => p.dim(x)));
   ctx.out.print(lines.join('\n'));

@@ -10,7 +10,7 @@ import { editHead, type HeadOp } from '../../store/edit.js';
 import { needsAttention, planFill, supplyStatuses } from '../../core/supply.js';
 import { logWindow } from '../../core/window.js';
 import { formatDay } from '../../time/time.js';
-import { refillRows, refillsJson } from '../../render/adherence.js';
+import { refillRows, refillsJson } from '../../render/refills.js';
 import { table } from '../../render/table.js';
 import { warnProblems } from './shared.js';
 
@@ -25,7 +25,7 @@ export async function runRefills(ctx: Ctx): Promise<number> {
   if (ctx.json) ctx.out.printJson({ ...refillsJson(statuses), patient: { name: name ?? null } });
   else {
     const p = ctx.out.p;
-    const rows = refillRows(statuses, { green: p.green, yellow: p.yellow, red: p.red, blue: p.blue, dim: p.dim, bold: p.bold });
+    const rows = refillRows(statuses, p);
     const head = name ? `${p.bold(`${name}: supply on ${formatDay(clock.dayOf(now))}`)}\n` : '';
     ctx.out.print(head + (rows.length > 1 ? table(rows[0]!, rows.slice(1), { color: ctx.out.color, bold: p.bold }) : 'No medications.'));
   }
