@@ -32,7 +32,6 @@ import { columnsOf, credit, MISSED, rowsByMed, SKIPPED, TAKEN, windowOf, type Cr
 import { beforeTracking } from './tracking.js';
 import { DEFAULT_THRESHOLD, medicationPdc, thresholdFor, type PdcIneligible, type PdcResult, type PeriodCoverage } from './pdc.js';
 import { unitsAt } from './supply.js';
-import { findMed } from './find.js';
 
 /** One day of one medication in the picture. */
 export type DayCell =
@@ -372,14 +371,14 @@ export function adherence(
   toDay: DayNum,
   now: Millis,
   clock: Clock,
-  opts: { med?: string; pdcThreshold?: number; log?: LogColumns } = {},
+  opts: { med?: Medication; pdcThreshold?: number; log?: LogColumns } = {},
 ): AdherenceReport {
   const n = Math.max(0, toDay - fromDay + 1);
   const today = clock.dayOf(now);
   const w = windowOf(regimen.settings);
   const log = opts.log ?? columnsOf(regimen.log, regimen.medications);
   const byMed = rowsByMed(log, regimen.medications.length);
-  const meds = opts.med !== undefined ? [findMed(regimen, opts.med)] : regimen.medications;
+  const meds = opts.med !== undefined ? [opts.med] : regimen.medications;
   const total = newCounts(n);
   const out: MedAdherence[] = [];
   let scheduledMeds = 0, dosingDays = 0, correctDays = 0; // medication-days, for overall correct dosing

@@ -17,7 +17,6 @@ import type { DayNum, Medication, Millis, MissedInstruction, Phase, Regimen } fr
 import { Clock, DAY, HOUR, MINUTE, formatDay, weekday } from '../time/time.js';
 import { assessMedication, windowOf, type DoseState, type Window } from './doses.js';
 import { nextDoseAfter } from './schedule.js';
-import { findMed } from './find.js';
 import { trackingStart as trackingStartOf } from './tracking.js';
 import {
   DISCLAIMER,
@@ -892,8 +891,8 @@ export function adviseMedication(regimen: Regimen, med: Medication, now: Millis,
  * A missed dose matters until the medication's next dose comes (or a later dose is
  * taken), except where a rule says otherwise (pills, rivaroxaban 15 mg twice daily).
  */
-export function adviseMissed(regimen: Regimen, now: Millis, clock: Clock, opts: { med?: string } = {}): MissedAdvice[] {
-  const meds = opts.med !== undefined ? [findMed(regimen, opts.med)] : regimen.medications;
+export function adviseMissed(regimen: Regimen, now: Millis, clock: Clock, opts: { med?: Medication } = {}): MissedAdvice[] {
+  const meds = opts.med !== undefined ? [opts.med] : regimen.medications;
   return meds.flatMap((m) => adviseMedication(regimen, m, now, clock)).sort((a, b) => a.scheduledAt - b.scheduledAt || a.med.localeCompare(b.med));
 }
 

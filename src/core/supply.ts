@@ -9,7 +9,6 @@ import { EXIT, MedsError } from '../errors.js';
 import { Clock, DAY, slotNumber } from '../time/time.js';
 import { expandDays, lastScheduledDay, phaseEnd, phaseOn } from './schedule.js';
 import { assessMedication, entriesByMed, windowOf } from './doses.js';
-import { findMed } from './find.js';
 import { isFinished, medStanding } from './status.js';
 
 export type SupplyStatusCode = 'ok' | 'refill-soon' | 'refill-now' | 'out' | 'no-refills' | 'expired' | 'unknown';
@@ -318,8 +317,7 @@ export function recentAsNeededUse(med: Medication, entries: readonly LogEntry[],
  * - refill-soon: refillBy within REFILL_SOON_DAYS (7) days;
  * - ok otherwise.
  */
-export function supplyStatus(regimen: Regimen, med: Medication | string, now: Millis, clock: Clock): SupplyStatus {
-  const m = typeof med === 'string' ? findMed(regimen, med) : med;
+export function supplyStatus(regimen: Regimen, m: Medication, now: Millis, clock: Clock): SupplyStatus {
   const entries = regimen.log.filter((e) => e.med === m.id);
   return statusOf(regimen, m, entries, now, clock);
 }

@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import type { LogEntry, Medication, MissedInstruction, Phase, Regimen, Settings } from '../../src/model/types.js';
 import { Clock, HOUR, parseDay, parseHM } from '../../src/time/time.js';
 import { adviseMissed, type MissedAdvice } from '../../src/core/missed.js';
+import { findMed } from '../../src/cli/find.js';
 
 
 export const NY = new Clock('America/New_York');
@@ -59,7 +60,7 @@ export function entry(clock: Clock, medId: string, at: string, forSlot: string, 
 export const at = (clock: Clock, local: string) => clock.parse(local)!;
 
 export function advise(r: Regimen, clock: Clock, now: number, medId?: string): MissedAdvice[] {
-  return adviseMissed(r, now, clock, medId === undefined ? {} : { med: medId });
+  return adviseMissed(r, now, clock, medId === undefined ? {} : { med: findMed(r, medId) });
 }
 
 /** The single advice for a medication (fails when there is not exactly one). */

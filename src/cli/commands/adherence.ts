@@ -3,7 +3,7 @@ import { usageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
 import { MAX_PERIOD_DAYS } from '../../model/limits.js';
 import { parseDateArg, parsePositive, parsePositiveInt } from '../context.js';
-import { findMed } from '../../core/find.js';
+import { findMed } from '../find.js';
 import { loadRegimen } from '../../store/load.js';
 import { adherence } from '../../core/adherence.js';
 import { logWindow } from '../../core/window.js';
@@ -33,7 +33,7 @@ export async function run(ctx: Ctx, _args: string[], o: Opts): Promise<number> {
   const loaded = loadRegimen(ctx.path, { logFrom: logWindow({ command: 'adherence', fromDay: approxFrom }, ctx.approxNow()), columns: true });
   warnProblems(ctx, loaded.warnings);
   const { regimen } = loaded;
-  const med = o.med !== undefined ? findMed(regimen, o.med).id : undefined; // by id or name, in any case
+  const med = o.med !== undefined ? findMed(regimen, o.med) : undefined; // by id or name, in any case
   const clock = ctx.clock(regimen);
   const now = ctx.now(clock);
   const toDay = to ?? clock.dayOf(now);

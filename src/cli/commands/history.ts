@@ -1,7 +1,7 @@
 /** `meds history`: the log, newest last. */
 import type { Ctx } from '../context.js';
 import { parsePositiveInt } from '../context.js';
-import { findMed } from '../../core/find.js';
+import { findMed } from '../find.js';
 import { loadRegimen } from '../../store/load.js';
 import { logWindow } from '../../core/window.js';
 import { table } from '../../render/table.js';

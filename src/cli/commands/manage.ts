@@ -5,7 +5,7 @@ import { usageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
 import { loadPrompts } from '../prompts.js';
 import { parseDateArg, parsePositive } from '../context.js';
-import { findMed } from '../../core/find.js';
+import { findMed } from '../find.js';
 import { logWindow } from '../../core/window.js';
 import { create, mutate } from '../../store/transaction.js';
 import { editHead, type HeadOp } from '../../store/edit.js';

@@ -3,7 +3,7 @@ import type { Ctx } from '../context.js';
 import { inRange } from '../context.js';
 import { usageError } from '../../errors.js';
 import { parseDateArg, parsePositive, parsePositiveInt } from '../context.js';
-import { findMed } from '../../core/find.js';
+import { findMed } from '../find.js';
 import { loadRegimen } from '../../store/load.js';
 import { mutate } from '../../store/transaction.js';
 import { editHead, type HeadOp } from '../../store/edit.js';

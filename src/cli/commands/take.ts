@@ -3,7 +3,7 @@ import { usageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
 import { loadPrompts } from '../prompts.js';
 import { approxInstant, parsePositive, parseTimeArg } from '../context.js';
-import { findMed } from '../../core/find.js';
+import { findMed } from '../find.js';
 import { loadRegimen, type Loaded } from '../../store/load.js';
 import { mutate } from '../../store/transaction.js';
 import { appendedLine, appendLogEntry } from '../../store/edit.js';

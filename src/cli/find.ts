@@ -3,7 +3,8 @@ import type { Medication, Regimen } from '../model/types.js';
 
 /**
  * The medication a command names, by id (or name, case-insensitive); a usage error (exit 2) naming
- * the ones that exist. The one look-up of a medication by what a user typed, for the CLI and the core.
+ * the ones that exist. The one look-up of a medication by what a user typed: the CLI resolves it, and
+ * the core is given the medication.
  */
 export function findMed(regimen: Regimen, name: string): Medication {
   const lower = name.toLowerCase();
