@@ -2,7 +2,7 @@
  * Dose-level adherence from the log (electronic-monitoring measures:
  * taking, timing, correct dosing, drug holidays) and refill-based PDC (PQA),
  * per medication and overall, over local days [fromDay, toDay]
- * (domain.md §5; the definitions are in docs/adherence.md).
+ * (the definitions and their sources are in docs/adherence.md).
  *
  * Pure and on plain numbers: per medication, per-day counters in typed arrays
  * for the whole range, from every dose credited (`credit`, core/doses.ts, the

@@ -189,6 +189,17 @@ function classOfWords(texts: readonly string[]): ThresholdClass | undefined {
  * data/drugs.ts), through that drug's ingredients.
  */
 export function pdcClassOf(med: Pick<Medication, 'id' | 'name' | 'ingredients'>): string | undefined {
+  // A pure function of the words: remembered, as a run over many files meets the same medications.
+  const key = `${med.id}\u0000${med.name ?? ''}\u0000${(med.ingredients ?? []).join('\u0000')}`;
+  if (classMemo.has(key)) return classMemo.get(key);
+  const cls = classOfMed(med);
+  if (classMemo.size < 4096) classMemo.set(key, cls);
+  return cls;
+}
+
+const classMemo = new Map<string, string | undefined>();
+
+function classOfMed(med: Pick<Medication, 'id' | 'name' | 'ingredients'>): string | undefined {
   const direct = classOfWords([...(med.ingredients ?? []), med.id, med.name ?? '']);
   if (direct) return direct.class;
   const match = findRuleMatch(med);

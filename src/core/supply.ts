@@ -1,5 +1,5 @@
 /**
- * Supply and refills (domain.md §6; docs/adherence.md): what is on hand, how
+ * Supply and refills (docs/adherence.md): what is on hand, how
  * fast it is used, the day it runs out, the day to order by, and the fill a
  * `meds refill` records. Pure: the regimen, `now` and the Clock are passed in;
  * the store writes the file.
@@ -65,7 +65,7 @@ function dayFraction(p: Phase): number {
  * Units a phase uses per day, averaged over the long run: a weekly dose is
  * 1/7 of a dose a day, every other day 1/2, a 21-on/7-off cycle 21/28, every
  * 8 hours 3 a day. As-needed: the most it allows (maxPerDay × dose), per
- * domain.md §6; undefined without maxPerDay. The phase's `count` is ignored
+ * docs/adherence.md; undefined without maxPerDay. The phase's `count` is ignored
  * (it ends the phase, it does not change the rate).
  */
 export function phaseDailyUse(p: Phase): number | undefined {
@@ -89,7 +89,7 @@ export function dailyUseOn(med: Medication, day: DayNum): number | undefined {
 
 /**
  * Days supply of `quantity` units filled on `day`: quantity / daily use of
- * the phase in force, rounded down (domain.md §6). Undefined when daily use
+ * the phase in force, rounded down (docs/adherence.md). Undefined when daily use
  * is unknown or zero. (`clock` is taken for symmetry with the other core
  * functions: the average is computed from the schedule's rule, not expanded.)
  */
@@ -287,7 +287,7 @@ export function projectRunOut(
  * Units of an as-needed medication taken per day, recently: the doses taken on as-needed days of the
  * last RECENT_DAYS days (today up to `now` included), over those days; the window starts no earlier
  * than the as-needed phase. Undefined when no as-needed phase is in force today or later.
- * domain.md §6: project an as-needed supply from recent actual use, the maximum only as a bound.
+ * Project an as-needed supply from recent actual use, the maximum only as a bound.
  */
 export function recentAsNeededUse(med: Medication, entries: readonly LogEntry[], now: Millis, clock: Clock): number | undefined {
   const today = clock.dayOf(now);

@@ -176,7 +176,7 @@ export { zoneHint } from './zonename.js';
 
 /**
  * The patient's clock: a fixed IANA zone. Converts between instants and local
- * wall time, with the DST rules of domain.md §3: a local time in a spring-forward
+ * wall time, with these DST rules (as RFC 5545 §3.3.5 and Temporal's "compatible" disambiguation): a local time in a spring-forward
  * gap moves forward by the gap; an ambiguous one (fall back) is the first occurrence.
  */
 export class Clock {

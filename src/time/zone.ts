@@ -91,7 +91,19 @@ export function listedZones(): Set<string> {
  * engines must agree on it. Asking Intl costs a formatter (about 20 ms), so a name the `tz`
  * engine alone can vouch for is not asked.
  */
+/** Answers so far: a run over many files asks about the same few zones again and again. */
+const validity = new Map<string, boolean>();
+
 export function isValidZone(name: string): boolean {
+  let v = validity.get(name);
+  if (v === undefined) {
+    v = zoneNameIsValid(name);
+    if (validity.size < 4096) validity.set(name, v);
+  }
+  return v;
+}
+
+function zoneNameIsValid(name: string): boolean {
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return false;
   const capitals = name.split('/').every((part) => /^[A-Z]/.test(part));
   const tz = tzEngineWorks() ? tzZone(name) : undefined;
